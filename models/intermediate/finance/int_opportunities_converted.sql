@@ -1,0 +1,93 @@
+-- One row per opportunity with its amount in the reporting currency, at the
+-- Salesforce dated rate valid on the close date (created date while open).
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+
+),
+
+rates_available as (
+
+    select count(*) > 0 as has_rates from rates
+
+),
+
+dated as (
+
+    select
+        opportunities.*,
+        coalesce(
+            opportunities.close_date, cast(opportunities.created_at as date)
+        ) as conversion_date,
+        coalesce(
+            opportunities.currency_code, '{{ var("reporting_currency") }}'
+        ) as record_currency_code
+    from opportunities
+
+),
+
+converted as (
+
+    select
+        dated.*,
+        record_rate.conversion_rate as record_currency_rate,
+        reporting_rate.conversion_rate as reporting_currency_rate,
+        case
+            when
+                dated.record_currency_code = '{{ var("reporting_currency") }}'
+                then 'same_currency'
+            when not rates_available.has_rates then 'no_rates_file'
+            when
+                record_rate.conversion_rate is null
+                or reporting_rate.conversion_rate is null
+                then 'missing_rate'
+            else 'converted'
+        end as conversion_status
+    from dated
+    cross join rates_available
+    left join rates as record_rate
+        on
+            dated.record_currency_code = record_rate.currency_code
+            and dated.conversion_date >= record_rate.valid_from
+            and (
+                record_rate.valid_to is null
+                or dated.conversion_date < record_rate.valid_to
+            )
+    left join rates as reporting_rate
+        on
+            reporting_rate.currency_code = '{{ var("reporting_currency") }}'
+            and dated.conversion_date >= reporting_rate.valid_from
+            and (
+                reporting_rate.valid_to is null
+                or dated.conversion_date < reporting_rate.valid_to
+            )
+
+),
+
+final as (
+
+    select
+        opportunity_id,
+        record_currency_code,
+        conversion_date,
+        conversion_status,
+        amount as amount_record_currency,
+        cast(case
+            when conversion_status in ('same_currency', 'no_rates_file') then amount
+            when conversion_status = 'converted'
+                then
+                    amount / record_currency_rate * reporting_currency_rate
+        end as {{ dbt.type_numeric() }}) as amount_reporting_currency
+    from converted
+
+)
+
+select * from final

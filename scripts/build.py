@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The main job: validate the export, build every model into a fresh DuckDB
+file, and publish it over the previous build only when everything passed.
+
+    python scripts/build.py                          # the committed sample (dbt seed)
+    python scripts/build.py --export-dir ~/exports/2026-06   # your own Salesforce export
+    python scripts/build.py --as-of-date 2026-03-31
+
+A BI tool reading the published file never sees a half-built warehouse: the
+build happens in a hidden file next to it, and the rename that publishes it is
+atomic. A failed run (invalid export, failing dbt test) deletes that file and
+leaves the published one byte-for-byte as it was.
+
+Exit codes: 0 published, 1 the export or the build failed (nothing published),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
+DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
+# BI tools embed DuckDB 1.x, which cannot read DuckDB 2.x's own storage format.
+STORAGE_VERSION = "v1.0.0"
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def run_dbt(args: list[str], database: Path) -> None:
+    """Run one dbt command in-process against the given DuckDB file."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["SALES_KPIS_DUCKDB_PATH"] = str(database)
+    os.environ.setdefault("SALES_KPIS_TARGET", "duckdb")
+    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)])
+    if not result.success:
+        raise BuildFailed(f"dbt {args[0]} failed" + (f": {result.exception}" if result.exception else ""))
+
+
+def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None) -> dict[str, object]:
+    publish_path.parent.mkdir(parents=True, exist_ok=True)
+    building = publish_path.with_name(f".{publish_path.stem}.building-{os.getpid()}{publish_path.suffix}")
+    for stale in (building, Path(f"{building}.wal")):
+        stale.unlink(missing_ok=True)
+    started = time.monotonic()
+    timings: dict[str, float] = {}
+    try:
+        con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
+        try:
+            source = export_dir or SAMPLE_EXPORT
+            log(f"checking the export in {source}")
+            # The user's folder lands in the build file; the sample is only checked here and lands through dbt seed.
+            report = load_export(source, con if export_dir else duckdb.connect(":memory:"))
+        finally:
+            con.close()
+        for line in iter_report_lines(report):
+            print(line, file=sys.stderr)
+        if not report.ok:
+            raise InvalidExport(report)
+        timings["check_and_load_s"] = round(time.monotonic() - started, 2)
+
+        dbt_vars = {"crm_export_dir": str(export_dir) if export_dir else None}
+        if as_of_date:
+            dbt_vars["as_of_date"] = as_of_date
+        args = ["build", "--vars", json.dumps(dbt_vars)]
+        if export_dir:
+            args += ["--exclude", "path:seeds/sample_export"]  # the loader already landed the user's files
+        step = time.monotonic()
+        run_dbt(args, building)
+        timings["dbt_build_s"] = round(time.monotonic() - step, 2)
+
+        # Fold the write-ahead log into the file before it is published on its own.
+        with duckdb.connect(str(building)) as check:
+            check.execute("checkpoint")
+        os.replace(building, publish_path)
+    except BaseException:
+        for leftover in (building, Path(f"{building}.wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    timings["total_s"] = round(time.monotonic() - started, 2)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--export-dir", type=Path, default=os.environ.get("CRM_EXPORT_DIR") or None,
+                        help="your Salesforce export folder (default: the committed sample in seeds/sample_export; "
+                             "or set CRM_EXPORT_DIR)")
+    parser.add_argument("--publish-path", type=Path, default=DEFAULT_PUBLISH_PATH,
+                        help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)})")
+    parser.add_argument("--as-of-date", help="measure time-relative KPIs at this date (default: latest timestamp in the export)")
+    options = parser.parse_args(argv)
+    export_dir = options.export_dir.expanduser().resolve() if options.export_dir else None
+    publish_path = options.publish_path.expanduser().resolve()
+    try:
+        timings = build(export_dir, publish_path, options.as_of_date)
+    except InvalidExport as error:
+        print(f"\n{error}", file=sys.stderr)
+        print(f"Nothing was published; {publish_path} is as it was.", file=sys.stderr)
+        return 1
+    except BuildFailed as error:
+        print(f"\n{error}. Nothing was published; {publish_path} is as it was.", file=sys.stderr)
+        return 1
+    log(f"published {publish_path} ({timings})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

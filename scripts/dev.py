@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""The README's two commands: set up the pinned environment, then build or test.
+
+    python3 scripts/dev.py build [build.py options]   # main job: publish the warehouse
+    python3 scripts/dev.py test  [pytest options]     # whole test suite
+
+Uses only the standard library, so it runs on a fresh machine with nothing but
+Python 3.11. It creates `.venv/` from `requirements.txt` (pinned versions) and
+re-installs only when that file changes, then hands over to the script in the
+virtual environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+VENV_DIR = PROJECT_DIR / ".venv"
+REQUIREMENTS = PROJECT_DIR / "requirements.txt"
+STAMP = VENV_DIR / ".requirements.sha256"
+
+
+def venv_python() -> Path:
+    return VENV_DIR / "bin" / "python"
+
+
+def ensure_environment() -> Path:
+    """Create or refresh the virtual environment; return its interpreter."""
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if venv_python().exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return venv_python()
+    print(f"Installing pinned dependencies into {VENV_DIR} ...", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=not STAMP.exists()).create(VENV_DIR)
+    pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "install", "-r", str(REQUIREMENTS)], check=True)
+    STAMP.write_text(wanted + "\n")
+    return venv_python()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["build", "test", "setup"])
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the build or the test runner")
+    options = parser.parse_args(argv)
+
+    python = ensure_environment()
+    if options.command == "setup":
+        return 0
+    script = {"build": "build.py", "test": "run_tests.py"}[options.command]
+    env = dict(os.environ, PATH=f"{VENV_DIR / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run([str(python), str(PROJECT_DIR / "scripts" / script), *options.args], env=env, cwd=PROJECT_DIR).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
