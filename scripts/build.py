@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,14 +46,17 @@ def log(message: str) -> None:
 
 
 def run_dbt(args: list[str], database: Path) -> None:
-    """Run one dbt command in-process against the given DuckDB file."""
-    from dbt.cli.main import dbtRunner
+    """Run one dbt command against the given DuckDB file.
 
-    os.environ["SALES_KPIS_DUCKDB_PATH"] = str(database)
-    os.environ.setdefault("SALES_KPIS_TARGET", "duckdb")
-    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)])
-    if not result.success:
-        raise BuildFailed(f"dbt {args[0]} failed" + (f": {result.exception}" if result.exception else ""))
+    The CLI runs in its own process (not dbtRunner in this one) because
+    dbt-duckdb keeps its database open until the process ends: publishing
+    must happen after the file is closed and checkpointed.
+    """
+    dbt = Path(sys.executable).with_name("dbt")
+    env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(database), SALES_KPIS_TARGET="duckdb")
+    command = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    if subprocess.run(command, env=env, cwd=PROJECT_DIR, check=False).returncode != 0:
+        raise BuildFailed(f"dbt {args[0]} failed (see the dbt output above)")
 
 
 def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None) -> dict[str, object]:
@@ -80,15 +84,14 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None) -
         dbt_vars = {"crm_export_dir": str(export_dir) if export_dir else None}
         if as_of_date:
             dbt_vars["as_of_date"] = as_of_date
+        # with crm_export_dir set, dbt_project.yml disables the sample seeds: the loader landed the user's files
         args = ["build", "--vars", json.dumps(dbt_vars)]
-        if export_dir:
-            args += ["--exclude", "path:seeds/sample_export"]  # the loader already landed the user's files
         step = time.monotonic()
         run_dbt(args, building)
         timings["dbt_build_s"] = round(time.monotonic() - step, 2)
 
-        # Fold the write-ahead log into the file before it is published on its own.
-        with duckdb.connect(str(building)) as check:
+        # Fold any write-ahead log into the file before it is published on its own.
+        with duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION}) as check:
             check.execute("checkpoint")
         os.replace(building, publish_path)
     except BaseException:
@@ -101,12 +104,22 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--export-dir", type=Path, default=os.environ.get("CRM_EXPORT_DIR") or None,
-                        help="your Salesforce export folder (default: the committed sample in seeds/sample_export; "
-                             "or set CRM_EXPORT_DIR)")
-    parser.add_argument("--publish-path", type=Path, default=DEFAULT_PUBLISH_PATH,
-                        help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)})")
-    parser.add_argument("--as-of-date", help="measure time-relative KPIs at this date (default: latest timestamp in the export)")
+    parser.add_argument(
+        "--export-dir",
+        type=Path,
+        default=os.environ.get("CRM_EXPORT_DIR") or None,
+        help="your Salesforce export folder (default: the committed sample in seeds/sample_export; "
+        "or set CRM_EXPORT_DIR)",
+    )
+    parser.add_argument(
+        "--publish-path",
+        type=Path,
+        default=DEFAULT_PUBLISH_PATH,
+        help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)})",
+    )
+    parser.add_argument(
+        "--as-of-date", help="measure time-relative KPIs at this date (default: latest timestamp in the export)"
+    )
     options = parser.parse_args(argv)
     export_dir = options.export_dir.expanduser().resolve() if options.export_dir else None
     publish_path = options.publish_path.expanduser().resolve()

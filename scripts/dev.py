@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     script = {"build": "build.py", "test": "run_tests.py"}[options.command]
     env = dict(os.environ, PATH=f"{VENV_DIR / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    return subprocess.run([str(python), str(PROJECT_DIR / "scripts" / script), *options.args], env=env, cwd=PROJECT_DIR).returncode
+    return subprocess.run(
+        [str(python), str(PROJECT_DIR / "scripts" / script), *options.args], env=env, cwd=PROJECT_DIR, check=False
+    ).returncode
 
 
 if __name__ == "__main__":

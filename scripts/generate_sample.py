@@ -104,12 +104,74 @@ MARKETING_CHANNELS = (  # channel, monthly base spend, lead sources it buys
     ("Print", 2500),  # spend with no lead source mapped to it: cost per lead must show as such
 )
 # Names with characters that differ between UTF-8 and Windows-1252 (curly quotes, accents, euro sign)
-FIRST_NAMES = ("Anaïs", "José", "Zoë", "Søren", "Jürgen", "Ines", "Noah", "Emma", "Liam", "Sofie", "Maëlle", "Bram",
-               "Chloé", "Lars", "Fenna", "Mats", "Olivia", "Ruben", "Saskia", "Timo", "Amélie", "Henrik", "Eva", "Dirk")
-LAST_NAMES = ("O’Brien", "Müller", "Lefèvre", "de Vries", "Jansen", "Nørgaard", "Schäfer", "Smith", "Peeters",
-              "Åberg", "Dubois", "Bakker", "Lindqvist", "Wagner", "Murphy", "Visser", "Kowalski", "Brandt")
-COMPANY_WORDS = ("Noord", "Delta", "Alpen", "Fjord", "Thames", "Rhein", "Polar", "Kanaal", "Zuid", "Oak", "Nova",
-                 "Atlas", "Vector", "Helix", "Orbit", "Summit", "Beacon", "Cedar", "Linde", "Birke")
+FIRST_NAMES = (
+    "Anaïs",
+    "José",
+    "Zoë",
+    "Søren",
+    "Jürgen",
+    "Ines",
+    "Noah",
+    "Emma",
+    "Liam",
+    "Sofie",
+    "Maëlle",
+    "Bram",
+    "Chloé",
+    "Lars",
+    "Fenna",
+    "Mats",
+    "Olivia",
+    "Ruben",
+    "Saskia",
+    "Timo",
+    "Amélie",
+    "Henrik",
+    "Eva",
+    "Dirk",
+)
+LAST_NAMES = (
+    "O’Brien",
+    "Müller",
+    "Lefèvre",
+    "de Vries",
+    "Jansen",
+    "Nørgaard",
+    "Schäfer",
+    "Smith",
+    "Peeters",
+    "Åberg",
+    "Dubois",
+    "Bakker",
+    "Lindqvist",
+    "Wagner",
+    "Murphy",
+    "Visser",
+    "Kowalski",
+    "Brandt",
+)
+COMPANY_WORDS = (
+    "Noord",
+    "Delta",
+    "Alpen",
+    "Fjord",
+    "Thames",
+    "Rhein",
+    "Polar",
+    "Kanaal",
+    "Zuid",
+    "Oak",
+    "Nova",
+    "Atlas",
+    "Vector",
+    "Helix",
+    "Orbit",
+    "Summit",
+    "Beacon",
+    "Cedar",
+    "Linde",
+    "Birke",
+)
 COMPANY_SUFFIX = ("B.V.", "GmbH", "AB", "Ltd", "N.V.", "AG", "Group", "Solutions")
 
 
@@ -234,18 +296,53 @@ class Generator:
         self.add("UserRole.csv", Id="00ESK0000000000001", Name="Head of Sales", ParentRoleId="")
         self.add("UserRole.csv", Id="00ESK0000000000002", Name="Sales Manager", ParentRoleId="00ESK0000000000001")
         self.add("UserRole.csv", Id="00ESK0000000000003", Name="Account Executive", ParentRoleId="00ESK0000000000002")
-        self.add("User.csv", Id=head, Name=self.person_name(), IsActive="true", CreatedDate=ts(datetime(2018, 3, 1, 9)),
-                 Title="Head of Sales", Department="Sales", UserRoleId="00ESK0000000000001", ManagerId="", Email="")
-        self.add("rep_roster.csv", user_id=head, hire_date="2018-03-01", termination_date="", team="", region="",
-                 territory="", role="head_of_sales")
+        self.add(
+            "User.csv",
+            Id=head,
+            Name=self.person_name(),
+            IsActive="true",
+            CreatedDate=ts(datetime(2018, 3, 1, 9)),
+            Title="Head of Sales",
+            Department="Sales",
+            UserRoleId="00ESK0000000000001",
+            ManagerId="",
+            Email="",
+        )
+        self.add(
+            "rep_roster.csv",
+            user_id=head,
+            hire_date="2018-03-01",
+            termination_date="",
+            team="",
+            region="",
+            territory="",
+            role="head_of_sales",
+        )
         per_team = max(1, round(5 * self.scale))
-        for team, region, country, currency, prefix in TEAMS:
+        for team, region, _country, currency, prefix in TEAMS:
             manager = self.next_id("005")
-            self.add("User.csv", Id=manager, Name=self.person_name(), IsActive="true",
-                     CreatedDate=ts(datetime(2019, 1, 7, 9)), Title="Sales Manager", Department="Sales",
-                     UserRoleId="00ESK0000000000002", ManagerId=head, Email="")
-            self.add("rep_roster.csv", user_id=manager, hire_date="2019-01-07", termination_date="", team=team,
-                     region=region, territory="", role="manager")
+            self.add(
+                "User.csv",
+                Id=manager,
+                Name=self.person_name(),
+                IsActive="true",
+                CreatedDate=ts(datetime(2019, 1, 7, 9)),
+                Title="Sales Manager",
+                Department="Sales",
+                UserRoleId="00ESK0000000000002",
+                ManagerId=head,
+                Email="",
+            )
+            self.add(
+                "rep_roster.csv",
+                user_id=manager,
+                hire_date="2019-01-07",
+                termination_date="",
+                team=team,
+                region=region,
+                territory="",
+                role="manager",
+            )
             for t in range(per_team):
                 territory = f"{prefix}-{t + 1:02d}"
                 hire = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 4 * 365))
@@ -262,29 +359,74 @@ class Generator:
             hire = self.working_day(date(2024, 4, 1) + timedelta(days=rng.randrange(0, 500)))
             self.new_rep(None, team, region, territory, currency, hire, ramping=True)
         for rep in self.reps:
-            manager = next(r["Id"] for r in self.rows["User.csv"]
-                           if r["Title"] == "Sales Manager" and self.team_of_user(r["Id"]) == rep.team)
-            self.add("User.csv", Id=rep.user_id, Name=rep.name, IsActive="false" if rep.termination_date else "true",
-                     CreatedDate=ts(datetime.combine(rep.hire_date, time(9))), Title="Account Executive",
-                     Department="Sales", UserRoleId="00ESK0000000000003", ManagerId=manager,
-                     Email=f"rep{rep.user_id[-4:]}@example.com")
-            self.add("rep_roster.csv", user_id=rep.user_id, hire_date=iso(rep.hire_date),
-                     termination_date=iso(rep.termination_date), team=rep.team, region=rep.region,
-                     territory=rep.territory, role="account_executive")
+            manager = next(
+                r["Id"]
+                for r in self.rows["User.csv"]
+                if r["Title"] == "Sales Manager" and self.team_of_user(r["Id"]) == rep.team
+            )
+            self.add(
+                "User.csv",
+                Id=rep.user_id,
+                Name=rep.name,
+                IsActive="false" if rep.termination_date else "true",
+                CreatedDate=ts(datetime.combine(rep.hire_date, time(9))),
+                Title="Account Executive",
+                Department="Sales",
+                UserRoleId="00ESK0000000000003",
+                ManagerId=manager,
+                Email=f"rep{rep.user_id[-4:]}@example.com",
+            )
+            self.add(
+                "rep_roster.csv",
+                user_id=rep.user_id,
+                hire_date=iso(rep.hire_date),
+                termination_date=iso(rep.termination_date),
+                team=rep.team,
+                region=rep.region,
+                territory=rep.territory,
+                role="account_executive",
+            )
         # An integration user that owns nothing sales-related (real exports have them).
-        self.add("User.csv", Id=self.next_id("005"), Name="Integration User", IsActive="true",
-                 CreatedDate=ts(datetime(2018, 1, 2, 8)), Title="", Department="IT", UserRoleId="", ManagerId="",
-                 Email="")
+        self.add(
+            "User.csv",
+            Id=self.next_id("005"),
+            Name="Integration User",
+            IsActive="true",
+            CreatedDate=ts(datetime(2018, 1, 2, 8)),
+            Title="",
+            Department="IT",
+            UserRoleId="",
+            ManagerId="",
+            Email="",
+        )
         self.plant_behaviours()
 
     def team_of_user(self, user_id: str) -> str:
         return next(r["team"] for r in self.rows["rep_roster.csv"] if r["user_id"] == user_id)
 
-    def new_rep(self, _manager: str | None, team: str, region: str, territory: str, currency: str, hire: date,
-                ramping: bool = False) -> Rep:
+    def new_rep(
+        self,
+        _manager: str | None,
+        team: str,
+        region: str,
+        territory: str,
+        currency: str,
+        hire: date,
+        ramping: bool = False,
+    ) -> Rep:
         rng = self.rng
-        rep = Rep(self.next_id("005"), self.person_name(), team, region, territory, currency, hire, None,
-                  skill=rng.uniform(0.8, 1.2), activity_level=rng.uniform(0.8, 1.2))
+        rep = Rep(
+            self.next_id("005"),
+            self.person_name(),
+            team,
+            region,
+            territory,
+            currency,
+            hire,
+            None,
+            skill=rng.uniform(0.8, 1.2),
+            activity_level=rng.uniform(0.8, 1.2),
+        )
         if ramping:
             rep.ramp_first_contact_days = rng.randrange(4, 15)
             rep.ramp_first_won_days = rng.randrange(75, 150)
@@ -296,30 +438,50 @@ class Generator:
         """Choose distinct, honest-looking reps (employed all period, not ramping) for each gaming behaviour."""
         candidates = [r for r in self.reps if r.hire_date < date(2023, 7, 1) and r.termination_date is None]
         self.rng.shuffle(candidates)
-        plan = [("backdating", 2), ("close_date_pushing", 2), ("late_registration", 2),
-                ("probability_massaging", 2), ("hiding_lost_deals", 2), ("quarter_end_closing", 1),
-                ("selective_prospecting", 1)]
+        plan = [
+            ("backdating", 2),
+            ("close_date_pushing", 2),
+            ("late_registration", 2),
+            ("probability_massaging", 2),
+            ("hiding_lost_deals", 2),
+            ("quarter_end_closing", 1),
+            ("selective_prospecting", 1),
+        ]
         facts: dict[str, list[dict[str, object]]] = {}
         pool = iter(candidates)
         for behaviour, count in plan:
             for _ in range(count):
-                rep = next(pool)
+                rep = next(pool, None)
+                if rep is None:  # a small --scale has too few reps for every behaviour
+                    break
                 rep.behaviours.add(behaviour)
                 facts.setdefault(behaviour, []).append(
-                    {"user_id": rep.user_id, "from": iso(date(2025, 1, 1)), "to": iso(PERIOD_END)})
+                    {"user_id": rep.user_id, "from": iso(date(2025, 1, 1)), "to": iso(PERIOD_END)}
+                )
         for transition in BOTTLENECKS:
-            rep = next(pool)
+            rep = next(pool, None)
+            if rep is None:
+                break
             rep.bottleneck = transition
             facts.setdefault("bottleneck", []).append(
-                {"user_id": rep.user_id, "from_stage": transition[0], "to_stage": transition[1]})
-        self.facts["gaming_window"] = {"from": "2025-01-01", "to": iso(PERIOD_END),
-                                       "note": "gaming reps behave honestly before 2025-01-01"}
+                {"user_id": rep.user_id, "from_stage": transition[0], "to_stage": transition[1]}
+            )
+        self.facts["gaming_window"] = {
+            "from": "2025-01-01",
+            "to": iso(PERIOD_END),
+            "note": "gaming reps behave honestly before 2025-01-01",
+        }
         self.facts.update(facts)
         self.facts["ramping_hires"] = [
-            {"user_id": r.user_id, "hire_date": iso(r.hire_date),
-             "first_prospect_contact_days": [r.ramp_first_contact_days, r.ramp_first_contact_days + 3],
-             "first_won_days": [r.ramp_first_won_days, r.ramp_first_won_days + 60]}
-            for r in self.reps if r.ramp_first_contact_days is not None]
+            {
+                "user_id": r.user_id,
+                "hire_date": iso(r.hire_date),
+                "first_prospect_contact_days": [r.ramp_first_contact_days, r.ramp_first_contact_days + 3],
+                "first_won_days": [r.ramp_first_won_days, r.ramp_first_won_days + 60],
+            }
+            for r in self.reps
+            if r.ramp_first_contact_days is not None
+        ]
 
     def gaming(self, rep: Rep, behaviour: str, day: date) -> bool:
         return behaviour in rep.behaviours and day >= date(2025, 1, 1)
@@ -338,45 +500,88 @@ class Generator:
         for i, (name, family, price, cost) in enumerate(PRODUCTS, start=1):
             pid = sf_id("01t", i)
             self.products.append((pid, name, family, price, cost))
-            self.add("Product2.csv", Id=pid, Name=name, IsActive="true", IsDeleted="false",
-                     ProductCode=f"P-{i:03d}", Family=family, UnitCost__c="" if cost is None else cost)
+            self.add(
+                "Product2.csv",
+                Id=pid,
+                Name=name,
+                IsActive="true",
+                IsDeleted="false",
+                ProductCode=f"P-{i:03d}",
+                Family=family,
+                UnitCost__c="" if cost is None else cost,
+            )
         month = date(2023, 1, 1)
         while month <= PERIOD_END:
             nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
             rate = round(0.84 + 0.03 * math.sin(month.month / 2 + month.year), 6)
             self.rates[("GBP", month)] = rate
             # like Salesforce, the latest rate stays valid until a newer one is entered
-            self.add("DatedConversionRate.csv", IsoCode="GBP", ConversionRate=f"{rate:.6f}", StartDate=iso(month),
-                     NextStartDate=iso(nxt) if nxt <= PERIOD_END else "")
+            self.add(
+                "DatedConversionRate.csv",
+                IsoCode="GBP",
+                ConversionRate=f"{rate:.6f}",
+                StartDate=iso(month),
+                NextStartDate=iso(nxt) if nxt <= PERIOD_END else "",
+            )
             month = nxt
-        self.add("DatedConversionRate.csv", IsoCode="EUR", ConversionRate="1.000000", StartDate="2000-01-01",
-                 NextStartDate="")
-        campaigns = (("Spring Webinar Series", "Webinar"), ("Trade Fair Utrecht", "Trade Show"),
-                     ("Autumn Email Push", "Email"), ("Partner Summit", "Partners"))
+        self.add(
+            "DatedConversionRate.csv",
+            IsoCode="EUR",
+            ConversionRate="1.000000",
+            StartDate="2000-01-01",
+            NextStartDate="",
+        )
+        campaigns = (
+            ("Spring Webinar Series", "Webinar"),
+            ("Trade Fair Utrecht", "Trade Show"),
+            ("Autumn Email Push", "Email"),
+            ("Partner Summit", "Partners"),
+        )
         for i, (name, kind) in enumerate(campaigns, start=1):
             start = date(2024 + (i > 2), 3 * i, 1)
-            self.add("Campaign.csv", Id=sf_id("701", i), Name=name, Type=kind, StartDate=iso(start),
-                     IsDeleted="false", EndDate=iso(start + timedelta(days=30)), ActualCost=8000 + 1000 * i,
-                     BudgetedCost=9000 + 1000 * i)
+            self.add(
+                "Campaign.csv",
+                Id=sf_id("701", i),
+                Name=name,
+                Type=kind,
+                StartDate=iso(start),
+                IsDeleted="false",
+                EndDate=iso(start + timedelta(days=30)),
+                ActualCost=8000 + 1000 * i,
+                BudgetedCost=9000 + 1000 * i,
+            )
 
     # ----------------------------------------------------------- accounts
-    def new_account(self, territory: str, created: datetime, industry: str | None = None,
-                    employees: int | None = None) -> Account:
+    def new_account(
+        self, territory: str, created: datetime, industry: str | None = None, employees: int | None = None
+    ) -> Account:
         rng = self.rng
         country = next(t[2] for t in TEAMS if territory.startswith(t[4]))
-        account = Account(self.next_id("001"), self.company_name(), territory, country,
-                          industry or rng.choice(INDUSTRIES), employees or int(rng.lognormvariate(5, 1.1)) + 5,
-                          created)
+        account = Account(
+            self.next_id("001"),
+            self.company_name(),
+            territory,
+            country,
+            industry or rng.choice(INDUSTRIES),
+            employees or int(rng.lognormvariate(5, 1.1)) + 5,
+            created,
+        )
         self.accounts.append(account)
         for _ in range(rng.choice((1, 2, 2, 3))):
             contact = self.next_id("003")
             account.contacts.append(contact)
-            self.add("Contact.csv", Id=contact, AccountId=account.id,
-                     OwnerId=self.rep_for(territory, created.date()).user_id, CreatedDate=ts(created),
-                     IsDeleted="true" if rng.random() < 0.01 else "false",
-                     LeadSource=rng.choice([s[0] for s in LEAD_SOURCES] + [""]), Title=rng.choice(
-                         ("CFO", "Head of Operations", "IT Manager", "Procurement Lead", "")),
-                     Email=f"contact{contact[-5:]}@example.org", Phone=f"+31 20 {rng.randrange(1000000, 9999999)}")
+            self.add(
+                "Contact.csv",
+                Id=contact,
+                AccountId=account.id,
+                OwnerId=self.rep_for(territory, created.date()).user_id,
+                CreatedDate=ts(created),
+                IsDeleted="true" if rng.random() < 0.01 else "false",
+                LeadSource=rng.choice([s[0] for s in LEAD_SOURCES] + [""]),
+                Title=rng.choice(("CFO", "Head of Operations", "IT Manager", "Procurement Lead", "")),
+                Email=f"contact{contact[-5:]}@example.org",
+                Phone=f"+31 20 {rng.randrange(1000000, 9999999)}",
+            )
         return account
 
     def make_installed_base(self) -> None:
@@ -401,8 +606,11 @@ class Generator:
         rng = self.rng
         territories = sorted(self.territory_reps)
         days = (PERIOD_END - PERIOD_START).days + 1
-        weights = [seasonality(PERIOD_START + timedelta(days=d)) * (0.25 if (PERIOD_START + timedelta(days=d)).weekday() >= 5 else 1)
-                   for d in range(days)]
+        weights = [
+            seasonality(PERIOD_START + timedelta(days=d))
+            * (0.25 if (PERIOD_START + timedelta(days=d)).weekday() >= 5 else 1)
+            for d in range(days)
+        ]
         cumulative = list(_accumulate(weights))
         sources, source_weights, source_quality = zip(*LEAD_SOURCES, strict=True)
         for _ in range(round(6000 * self.scale)):
@@ -426,33 +634,54 @@ class Generator:
                 converted_date = min(day + timedelta(days=rng.randrange(3, 40)), PERIOD_END)
                 status = "Closed - Converted"
             elif age > 60:
-                status = rng.choices(("Closed - Not Converted", "Working - Contacted", "Open - Not Contacted"),
-                                     weights=(75, 15, 10))[0]
+                status = rng.choices(
+                    ("Closed - Not Converted", "Working - Contacted", "Open - Not Contacted"), weights=(75, 15, 10)
+                )[0]
             elif age > 7:
                 status = rng.choice(("Working - Contacted", "Open - Not Contacted"))
             contact_id = ""
             if converted_date:
                 account = self.new_account(territory, self.moment(converted_date), industry or None, employees)
                 contact_id = account.contacts[0]
-                opp_id = self.make_opportunity(account, self.moment(converted_date), rep_hint=rep,
-                                               source=sources[source_index], new_business=True)
+                opp_id = self.make_opportunity(
+                    account, self.moment(converted_date), rep_hint=rep, source=sources[source_index], new_business=True
+                )
             self.rep_leads.setdefault(rep.user_id, []).append((day, lead_id))
-            self.add("Lead.csv", Id=lead_id, OwnerId=rep.user_id, Status=status, LeadSource=sources[source_index],
-                     CreatedDate=ts(created), IsConverted="true" if converted_date else "false",
-                     IsDeleted="true" if rng.random() < 0.012 else "false",
-                     Company=account.name if account else self.company_name(), Industry=industry,
-                     NumberOfEmployees=employees if rng.random() > 0.1 else "",
-                     AnnualRevenue=round(employees * rng.uniform(80_000, 220_000), -3) if rng.random() > 0.15 else "",
-                     Country=next(t[2] for t in TEAMS if territory.startswith(t[4])),
-                     Rating=rng.choice(("Hot", "Warm", "Cold", "")), ConvertedDate=iso(converted_date),
-                     ConvertedAccountId=account.id if account else "", ConvertedContactId=contact_id,
-                     ConvertedOpportunityId=opp_id, Email=f"lead{lead_id[-5:]}@example.net",
-                     Phone=f"+49 30 {rng.randrange(1000000, 9999999)}",
-                     FirstName=rng.choice(FIRST_NAMES), LastName=rng.choice(LAST_NAMES))
+            self.add(
+                "Lead.csv",
+                Id=lead_id,
+                OwnerId=rep.user_id,
+                Status=status,
+                LeadSource=sources[source_index],
+                CreatedDate=ts(created),
+                IsConverted="true" if converted_date else "false",
+                IsDeleted="true" if rng.random() < 0.012 else "false",
+                Company=account.name if account else self.company_name(),
+                Industry=industry,
+                NumberOfEmployees=employees if rng.random() > 0.1 else "",
+                AnnualRevenue=round(employees * rng.uniform(80_000, 220_000), -3) if rng.random() > 0.15 else "",
+                Country=next(t[2] for t in TEAMS if territory.startswith(t[4])),
+                Rating=rng.choice(("Hot", "Warm", "Cold", "")),
+                ConvertedDate=iso(converted_date),
+                ConvertedAccountId=account.id if account else "",
+                ConvertedContactId=contact_id,
+                ConvertedOpportunityId=opp_id,
+                Email=f"lead{lead_id[-5:]}@example.net",
+                Phone=f"+49 30 {rng.randrange(1000000, 9999999)}",
+                FirstName=rng.choice(FIRST_NAMES),
+                LastName=rng.choice(LAST_NAMES),
+            )
 
     # ----------------------------------------------------------- opportunities
-    def make_opportunity(self, account: Account, created: datetime, rep_hint: Rep | None = None,
-                         source: str = "", new_business: bool = False, renewal: bool = False) -> str:
+    def make_opportunity(
+        self,
+        account: Account,
+        created: datetime,
+        rep_hint: Rep | None = None,
+        source: str = "",
+        new_business: bool = False,
+        renewal: bool = False,
+    ) -> str:
         """One opportunity with its stage walk, history, field history and line items; returns its id."""
         rng = self.rng
         rep = self.rep_for(account.territory, created.date())
@@ -513,8 +742,15 @@ class Generator:
                 # the rep overrides the stage's probability a day later
                 moment_override = moment + timedelta(hours=rng.randrange(2, 30))
                 if close_actual is None or moment_override.date() < close_actual:
-                    history.append((moment_override, stage, amount, close_date,
-                                    min(99, max(1, probability + probability_override))))
+                    history.append(
+                        (
+                            moment_override,
+                            stage,
+                            amount,
+                            close_date,
+                            min(99, max(1, probability + probability_override)),
+                        )
+                    )
                     moment = moment_override
             if index < len(stage_days) and stage not in ("Closed Won", "Closed Lost"):
                 next_moment = moment + timedelta(days=stage_days[index], hours=rng.randrange(0, 8))
@@ -525,9 +761,17 @@ class Generator:
                     push_moment = moment + timedelta(days=max(1, stage_days[index] // 2))
                     if push_moment < next_moment and push_moment.date() <= PERIOD_END:
                         history.append((push_moment, stage, amount, new_close, history[-1][4]))
-                        self.add("OpportunityFieldHistory.csv", Id=self.next_id("017"), OpportunityId=opp_id,
-                                 Field="CloseDate", OldValue=iso(close_date), NewValue=iso(new_close),
-                                 CreatedDate=ts(push_moment), IsDeleted="false", CreatedById=rep.user_id)
+                        self.add(
+                            "OpportunityFieldHistory.csv",
+                            Id=self.next_id("017"),
+                            OpportunityId=opp_id,
+                            Field="CloseDate",
+                            OldValue=iso(close_date),
+                            NewValue=iso(new_close),
+                            CreatedDate=ts(push_moment),
+                            IsDeleted="false",
+                            CreatedById=rep.user_id,
+                        )
                         close_date = new_close
                         pushes += 1
                 moment = next_moment
@@ -557,33 +801,77 @@ class Generator:
         elif rng.random() < 0.006:
             deleted = True
         for moment_h, stage, amt, close_h, prob in history:
-            self.add("OpportunityHistory.csv", Id=self.next_id("008"), OpportunityId=opp_id, StageName=stage,
-                     Amount=f"{amt:.2f}", CloseDate=iso(close_h), Probability=prob, CreatedDate=ts(moment_h),
-                     IsDeleted="false", ForecastCategory=_forecast_category(stage), CreatedById=rep.user_id)
+            self.add(
+                "OpportunityHistory.csv",
+                Id=self.next_id("008"),
+                OpportunityId=opp_id,
+                StageName=stage,
+                Amount=f"{amt:.2f}",
+                CloseDate=iso(close_h),
+                Probability=prob,
+                CreatedDate=ts(moment_h),
+                IsDeleted="false",
+                ForecastCategory=_forecast_category(stage),
+                CreatedById=rep.user_id,
+            )
         for previous, current in zip(history, history[1:], strict=False):
             if previous[1] != current[1]:
-                self.add("OpportunityFieldHistory.csv", Id=self.next_id("017"), OpportunityId=opp_id,
-                         Field="StageName", OldValue=previous[1], NewValue=current[1], CreatedDate=ts(current[0]),
-                         IsDeleted="false", CreatedById=rep.user_id)
+                self.add(
+                    "OpportunityFieldHistory.csv",
+                    Id=self.next_id("017"),
+                    OpportunityId=opp_id,
+                    Field="StageName",
+                    OldValue=previous[1],
+                    NewValue=current[1],
+                    CreatedDate=ts(current[0]),
+                    IsDeleted="false",
+                    CreatedById=rep.user_id,
+                )
         for pid, qty, unit, list_price in items:
-            self.add("OpportunityLineItem.csv", Id=self.next_id("00k"), OpportunityId=opp_id, Product2Id=pid,
-                     Quantity=qty, UnitPrice=f"{unit:.2f}", TotalPrice=f"{qty * unit:.2f}",
-                     IsDeleted="false", ListPrice=f"{list_price:.2f}",
-                     Discount=f"{max(0.0, 100 * (1 - unit / list_price)):.2f}", ServiceDate="")
-        self.add("Opportunity.csv", Id=opp_id, AccountId=account.id, OwnerId=rep.user_id,
-                 Name=f"{account.name} - {'Renewal' if renewal else 'New' if new_business else 'Expansion'}",
-                 StageName=final_stage, Amount=f"{amount:.2f}",
-                 Probability=history[-1][4], CloseDate=iso(final_close),
-                 IsClosed="false" if outcome == "open" else "true", IsWon="true" if outcome == "won" else "false",
-                 CreatedDate=ts(created), IsDeleted="true" if deleted else "false",
-                 Type="Renewal" if renewal else "New Business" if new_business else "Existing Business",
-                 LeadSource=source, ForecastCategoryName=_forecast_category(final_stage),
-                 CampaignId=sf_id("701", rng.randrange(1, 5)) if rng.random() < 0.08 else "",
-                 LastActivityDate="", CurrencyIsoCode=currency, ContractTermMonths__c=term,
-                 Legacy_Id__c=f"L{rng.randrange(10**6, 10**7)}")
+            self.add(
+                "OpportunityLineItem.csv",
+                Id=self.next_id("00k"),
+                OpportunityId=opp_id,
+                Product2Id=pid,
+                Quantity=qty,
+                UnitPrice=f"{unit:.2f}",
+                TotalPrice=f"{qty * unit:.2f}",
+                IsDeleted="false",
+                ListPrice=f"{list_price:.2f}",
+                Discount=f"{max(0.0, 100 * (1 - unit / list_price)):.2f}",
+                ServiceDate="",
+            )
+        self.add(
+            "Opportunity.csv",
+            Id=opp_id,
+            AccountId=account.id,
+            OwnerId=rep.user_id,
+            Name=f"{account.name} - {'Renewal' if renewal else 'New' if new_business else 'Expansion'}",
+            StageName=final_stage,
+            Amount=f"{amount:.2f}",
+            Probability=history[-1][4],
+            CloseDate=iso(final_close),
+            IsClosed="false" if outcome == "open" else "true",
+            IsWon="true" if outcome == "won" else "false",
+            CreatedDate=ts(created),
+            IsDeleted="true" if deleted else "false",
+            Type="Renewal" if renewal else "New Business" if new_business else "Existing Business",
+            LeadSource=source,
+            ForecastCategoryName=_forecast_category(final_stage),
+            CampaignId=sf_id("701", rng.randrange(1, 5)) if rng.random() < 0.08 else "",
+            LastActivityDate="",
+            CurrencyIsoCode=currency,
+            ContractTermMonths__c=term,
+            Legacy_Id__c=f"L{rng.randrange(10**6, 10**7)}",
+        )
         self.rep_opps.setdefault(rep.user_id, []).append(
-            (created.date(), final_close if outcome != "open" else PERIOD_END, opp_id, account.id))
-        if outcome == "won" and (renewal or new_business) and final_close + timedelta(days=365) <= PERIOD_END + timedelta(days=400):
+            (created.date(), final_close if outcome != "open" else PERIOD_END, opp_id, account.id)
+        )
+        if (
+            outcome == "won"
+            and (renewal or new_business)
+            and final_close + timedelta(days=365) <= PERIOD_END + timedelta(days=400)
+        ):
             self.pending_renewals.append((final_close + timedelta(days=330), account))
         self.opp_walks.append((opp_id, rep.user_id, account, created, history, outcome, late))
         if pushes:
@@ -595,7 +883,7 @@ class Generator:
         stages = [s for s, _ in OPEN_STAGES]
         if late:
             start = rng.choice(("Proposal/Price Quote", "Negotiation/Review"))
-            return stages[stages.index(start):] + ["Closed Won"], "won"
+            return stages[stages.index(start) :] + ["Closed Won"], "won"
         walk = ["Prospecting"]
         if renewal:
             walk = ["Proposal/Price Quote"]
@@ -658,9 +946,13 @@ class Generator:
                 self.make_opportunity(account, self.moment(day))
         # churners buy nothing after their churn date; record who they are and when they last bought
         self.facts["churned_accounts"] = sorted(
-            ({"account_id": a.id, "last_purchase": iso(max(a.won_closes))}
-             for a in self.accounts if a.churn_date and a.won_closes),
-            key=lambda f: f["account_id"])
+            (
+                {"account_id": a.id, "last_purchase": iso(max(a.won_closes))}
+                for a in self.accounts
+                if a.churn_date and a.won_closes
+            ),
+            key=lambda f: f["account_id"],
+        )
 
     # ----------------------------------------------------------- activities
     def make_activities(self) -> None:
@@ -672,8 +964,13 @@ class Generator:
                 first = created - timedelta(days=rng.randrange(1, 10))
                 self.activity(rep, first.date(), "Call", who=contact, what=account.id, account=account.id)
             for moment, stage, *_ in history:
-                kind = {"Qualification": "Call", "Needs Analysis": "Meeting", "Demo": "Demo",
-                        "Proposal/Price Quote": "Email", "Negotiation/Review": "Visit"}.get(stage)
+                kind = {
+                    "Qualification": "Call",
+                    "Needs Analysis": "Meeting",
+                    "Demo": "Demo",
+                    "Proposal/Price Quote": "Email",
+                    "Negotiation/Review": "Visit",
+                }.get(stage)
                 if kind:
                     self.activity(rep, moment.date(), kind, who=contact, what=opp_id, account=account.id)
         leads_by_rep = {k: sorted(v) for k, v in self.rep_leads.items()}
@@ -697,14 +994,21 @@ class Generator:
                         first_day = False
                 day += timedelta(days=1)
 
-    def background_activity(self, rep: Rep, day: date, leads: list[tuple[date, str]], lead_days: list[date],
-                            accounts: list[Account], prospecting_first: bool) -> None:
+    def background_activity(
+        self,
+        rep: Rep,
+        day: date,
+        leads: list[tuple[date, str]],
+        lead_days: list[date],
+        accounts: list[Account],
+        prospecting_first: bool,
+    ) -> None:
         rng = self.rng
         roll = rng.random()
         selective = self.gaming(rep, "selective_prospecting", day)
         if (roll < 0.45 and not selective) or prospecting_first:
             i = bisect.bisect_right(lead_days, day)
-            recent = leads[max(0, i - 30):i]
+            recent = leads[max(0, i - 30) : i]
             if recent or prospecting_first:
                 lead = rng.choice(recent)[1] if recent else ""
                 kind = rng.choices([t for t, _ in TASK_TYPES], weights=[w for _, w in TASK_TYPES])[0]
@@ -738,23 +1042,48 @@ class Generator:
         if kind in event_types:
             duration = rng.choice((30, 45, 60, 60, 90, 120))
             missing_duration = rng.random() < 0.02
-            self.add("Event.csv", Id=self.next_id("00U"), OwnerId=rep.user_id, Type=kind, ActivityDate=iso(day),
-                     DurationInMinutes="" if missing_duration else duration, CreatedDate=ts(created),
-                     IsDeleted=deleted, WhoId=who, WhatId=what, AccountId=account, Subject=f"{kind} with customer",
-                     ActivityDateTime=ts(start), StartDateTime=ts(start),
-                     EndDateTime=ts(start + timedelta(minutes=duration)), EventSubtype="Event")
+            self.add(
+                "Event.csv",
+                Id=self.next_id("00U"),
+                OwnerId=rep.user_id,
+                Type=kind,
+                ActivityDate=iso(day),
+                DurationInMinutes="" if missing_duration else duration,
+                CreatedDate=ts(created),
+                IsDeleted=deleted,
+                WhoId=who,
+                WhatId=what,
+                AccountId=account,
+                Subject=f"{kind} with customer",
+                ActivityDateTime=ts(start),
+                StartDateTime=ts(start),
+                EndDateTime=ts(start + timedelta(minutes=duration)),
+                EventSubtype="Event",
+            )
             return
         done = day < PERIOD_END - timedelta(days=3) or rng.random() < 0.5
         status = "Completed" if done and rng.random() < 0.95 else rng.choice(("Not Started", "In Progress"))
         closed = status == "Completed"
-        self.add("Task.csv", Id=self.next_id("00T"), OwnerId=rep.user_id, Type=kind, Status=status,
-                 IsClosed="true" if closed else "false", ActivityDate=iso(day), CreatedDate=ts(created),
-                 IsDeleted=deleted, WhoId=who, WhatId=what, AccountId=account, Subject=f"{kind}",
-                 TaskSubtype="Call" if kind in ("Call", "Voicemail") else "Email" if kind == "Email" else "Task",
-                 CallDurationInSeconds=rng.randrange(30, 1500) if kind == "Call" and closed else "",
-                 CallType="Outbound" if kind in ("Call", "Voicemail") else "",
-                 CompletedDateTime=ts(start + timedelta(minutes=20)) if closed else "",
-                 Legacy_Import__c="")
+        self.add(
+            "Task.csv",
+            Id=self.next_id("00T"),
+            OwnerId=rep.user_id,
+            Type=kind,
+            Status=status,
+            IsClosed="true" if closed else "false",
+            ActivityDate=iso(day),
+            CreatedDate=ts(created),
+            IsDeleted=deleted,
+            WhoId=who,
+            WhatId=what,
+            AccountId=account,
+            Subject=f"{kind}",
+            TaskSubtype="Call" if kind in ("Call", "Voicemail") else "Email" if kind == "Email" else "Task",
+            CallDurationInSeconds=rng.randrange(30, 1500) if kind == "Call" and closed else "",
+            CallType="Outbound" if kind in ("Call", "Voicemail") else "",
+            CompletedDateTime=ts(start + timedelta(minutes=20)) if closed else "",
+            Legacy_Import__c="",
+        )
 
     # ----------------------------------------------------------- non-CRM files
     def make_nps(self) -> None:
@@ -774,10 +1103,15 @@ class Generator:
                     score = rng.choices(range(11), weights=(1, 1, 1, 2, 2, 3, 5, 10, 20, 25, 20))[0]
                 if rng.random() < 0.04:
                     score = ""  # answered the comment, skipped the score
-                self.add("nps_responses.csv", response_id=f"NPS-{n:06d}", account_id=account.id,
-                         contact_id=rng.choice(account.contacts) if account.contacts else "", score=score,
-                         responded_at=ts(self.moment(day)),
-                         comment=rng.choice(("", "", "Great support", "Pricing is steep", "Onboarding took long")))
+                self.add(
+                    "nps_responses.csv",
+                    response_id=f"NPS-{n:06d}",
+                    account_id=account.id,
+                    contact_id=rng.choice(account.contacts) if account.contacts else "",
+                    score=score,
+                    responded_at=ts(self.moment(day)),
+                    comment=rng.choice(("", "", "Great support", "Pricing is steep", "Onboarding took long")),
+                )
                 day += timedelta(days=rng.randrange(90, 200))
 
     def make_marketing_and_targets(self) -> None:
@@ -786,8 +1120,9 @@ class Generator:
         while month <= PERIOD_END:
             for channel, base in MARKETING_CHANNELS:
                 spend = round(base * self.scale * seasonality(month) * rng.uniform(0.8, 1.2), 2)
-                self.add("marketing_spend.csv", month=iso(month), channel=channel, amount=f"{spend:.2f}",
-                         currency="EUR")
+                self.add(
+                    "marketing_spend.csv", month=iso(month), channel=channel, amount=f"{spend:.2f}", currency="EUR"
+                )
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         quarter = PERIOD_START
         while quarter <= PERIOD_END:
@@ -797,20 +1132,38 @@ class Generator:
                 if not (rep.hire_date <= end and (rep.termination_date is None or rep.termination_date >= quarter)):
                     continue
                 ramp = 0.5 if (quarter - rep.hire_date).days < 180 else 1.0
-                targets = {"won_amount": round(90000 * ramp * (1.1 if rep.currency == "GBP" else 1), -3),
-                           "new_leads": round(60 * ramp), "qualified_leads": round(25 * ramp),
-                           "new_opportunities": round(25 * ramp), "activity_points": round(900 * ramp),
-                           "visits_per_day": 0.8}
+                targets = {
+                    "won_amount": round(90000 * ramp * (1.1 if rep.currency == "GBP" else 1), -3),
+                    "new_leads": round(60 * ramp),
+                    "qualified_leads": round(25 * ramp),
+                    "new_opportunities": round(25 * ramp),
+                    "activity_points": round(900 * ramp),
+                    "visits_per_day": 0.8,
+                }
                 for metric, value in targets.items():
-                    self.add("sales_targets.csv", user_id=rep.user_id, team=rep.team, period_start=iso(quarter),
-                             period_end=iso(end), metric=metric, target_value=value)
+                    self.add(
+                        "sales_targets.csv",
+                        user_id=rep.user_id,
+                        team=rep.team,
+                        period_start=iso(quarter),
+                        period_end=iso(end),
+                        metric=metric,
+                        target_value=value,
+                    )
                     if metric != "visits_per_day":
                         team_totals.setdefault(rep.team, {}).setdefault(metric, 0)
                         team_totals[rep.team][metric] += value
             for team in sorted(team_totals):
                 for metric, value in team_totals[team].items():
-                    self.add("sales_targets.csv", user_id="", team=team, period_start=iso(quarter),
-                             period_end=iso(end), metric=metric, target_value=round(value, 2))
+                    self.add(
+                        "sales_targets.csv",
+                        user_id="",
+                        team=team,
+                        period_start=iso(quarter),
+                        period_end=iso(end),
+                        metric=metric,
+                        target_value=round(value, 2),
+                    )
             quarter = end + timedelta(days=1)
 
     # ----------------------------------------------------------- run
@@ -830,14 +1183,23 @@ class Generator:
 
     def account_row(self, a: Account) -> dict[str, object]:
         rng = self.rng
-        return {"Id": a.id, "Name": a.name, "OwnerId": self.rep_for(a.territory, PERIOD_END).user_id,
-                "CreatedDate": ts(a.created), "IsDeleted": "true" if rng.random() < 0.005 else "false",
-                "Type": "Customer" if a.first_won else "Prospect", "ParentId": "",
-                "Industry": a.industry if rng.random() > 0.05 else "",
-                "AnnualRevenue": round(a.employees * rng.uniform(80_000, 220_000), -3) if rng.random() > 0.1 else "",
-                "NumberOfEmployees": a.employees, "AccountSource": rng.choice([s for s, _, _ in LEAD_SOURCES]),
-                "BillingCountry": a.country, "BillingState": "", "Territory__c": a.territory,
-                "Customer_Tier__c": rng.choice(("Gold", "Silver", "Bronze", ""))}
+        return {
+            "Id": a.id,
+            "Name": a.name,
+            "OwnerId": self.rep_for(a.territory, PERIOD_END).user_id,
+            "CreatedDate": ts(a.created),
+            "IsDeleted": "true" if rng.random() < 0.005 else "false",
+            "Type": "Customer" if a.first_won else "Prospect",
+            "ParentId": "",
+            "Industry": a.industry if rng.random() > 0.05 else "",
+            "AnnualRevenue": round(a.employees * rng.uniform(80_000, 220_000), -3) if rng.random() > 0.1 else "",
+            "NumberOfEmployees": a.employees,
+            "AccountSource": rng.choice([s for s, _, _ in LEAD_SOURCES]),
+            "BillingCountry": a.country,
+            "BillingState": "",
+            "Territory__c": a.territory,
+            "Customer_Tier__c": rng.choice(("Gold", "Silver", "Bronze", "")),
+        }
 
 
 def _forecast_category(stage: str) -> str:
@@ -872,10 +1234,8 @@ def write_export(generator: Generator, out: Path, for_dbt_seed: bool) -> None:
         contract_columns = [c.name for c in spec.columns]
         extra = [k for row in rows[:1] for k in row if k not in contract_columns]
         header = contract_columns + extra
-        if spec.file_name == "Contact.csv":
-            header_out = [h.lower() for h in header]  # quirk: header case differs from the API name
-        else:
-            header_out = header
+        # quirk: header case differs from the API name
+        header_out = [h.lower() for h in header] if spec.file_name == "Contact.csv" else header
         buffer = io.StringIO()
         line_end = "\r\n" if spec.file_name == "Task.csv" else "\n"  # quirk: CRLF in one file
         writer = csv.writer(buffer, lineterminator=line_end)
@@ -898,9 +1258,12 @@ def write_seed_properties(out: Path, headers: dict[str, list[str]]) -> None:
     staging models parses both. Column types are keyed by the header as written (case included)."""
     lines = ["# Written by scripts/generate_sample.py --for-dbt-seed: do not edit by hand.", "version: 2", "seeds:"]
     for table, header in headers.items():
-        lines += [f"  - name: {table}",
-                  f"    description: Sample export file {table}.csv, every column as text; parsed in staging.",
-                  "    config:", "      column_types:"]
+        lines += [
+            f"  - name: {table}",
+            f"    description: Sample export file {table}.csv, every column as text; parsed in staging.",
+            "    config:",
+            "      column_types:",
+        ]
         lines += [f"        {column}: varchar" for column in header]
     (out / "_sample_export__seeds.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -908,10 +1271,13 @@ def write_seed_properties(out: Path, headers: dict[str, list[str]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    parser.add_argument("--scale", type=float, default=1.0, help="size multiplier (default 1: ~25 reps, ~3,000 opportunities)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="size multiplier (default 1: ~25 reps, ~3,000 opportunities)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the CSV files into")
-    parser.add_argument("--for-dbt-seed", action="store_true",
-                        help="write every file as UTF-8 (dbt seed reads nothing else)")
+    parser.add_argument(
+        "--for-dbt-seed", action="store_true", help="write every file as UTF-8 (dbt seed reads nothing else)"
+    )
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")

@@ -101,7 +101,8 @@ SALESFORCE_FILES: tuple[ExportFile, ...] = (
     ExportFile(
         "OpportunityLineItem.csv",
         _cols(
-            "Id:id! OpportunityId:id! Product2Id:id Quantity:number UnitPrice:number TotalPrice:number IsDeleted:boolean!"
+            "Id:id! OpportunityId:id! Product2Id:id Quantity:number UnitPrice:number TotalPrice:number "
+            "IsDeleted:boolean!"
         )
         + _cols("ListPrice:number Discount:number ServiceDate:date", required=False),
         required=False,
@@ -136,7 +137,8 @@ SALESFORCE_FILES: tuple[ExportFile, ...] = (
     ExportFile(
         "Event.csv",
         _cols(
-            "Id:id! OwnerId:id Type ActivityDate:date DurationInMinutes:integer CreatedDate:datetime! IsDeleted:boolean!"
+            "Id:id! OwnerId:id Type ActivityDate:date DurationInMinutes:integer CreatedDate:datetime! "
+            "IsDeleted:boolean!"
         )
         + _cols(
             "WhoId:id WhatId:id AccountId:id Subject ActivityDateTime:datetime StartDateTime:datetime "

@@ -95,8 +95,7 @@ class LoadReport:
 class InvalidExport(Exception):
     def __init__(self, report: LoadReport) -> None:
         self.report = report
-        lines = [f"The export is not valid: {len(report.problems)} problem(s)."] + [f"  - {p}" for p in report.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(f"The export is not valid: {len(report.problems)} problem(s), listed above.")
 
 
 def find_file(folder: Path, file_name: str) -> Path | None:
@@ -155,8 +154,9 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path, report: LoadReport,
-                   scratch: Path) -> None:
+def check_and_land(
+    con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path, report: LoadReport, scratch: Path
+) -> None:
     """Check one file; when it is valid, (re)create its raw table with the contract's columns as text."""
     name = path.name
     if path.stat().st_size == 0 or not path.read_bytes()[:4096].strip():
@@ -165,7 +165,9 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
     try:
         utf8_path, encoding = as_utf8(path, scratch)
     except UnicodeDecodeError as error:
-        report.problems.append(Problem(name, f"cannot be read as UTF-8 or Windows-1252 ({error.reason} at byte {error.start})"))
+        report.problems.append(
+            Problem(name, f"cannot be read as UTF-8 or Windows-1252 ({error.reason} at byte {error.start})")
+        )
         return
     if encoding != "utf-8":
         report.warnings.append(f"{name}: read as {encoding} and converted to UTF-8")
@@ -178,9 +180,14 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
         by_lower[key] = column
     missing = [c for c in spec.columns if c.required and c.name.lower() not in by_lower]
     for column in missing:
-        report.problems.append(Problem(
-            name, f"required column is missing (the header has: {', '.join(h.strip() for h in header)})",
-            column=column.name, line=1))
+        report.problems.append(
+            Problem(
+                name,
+                f"required column is missing (the header has: {', '.join(h.strip() for h in header)})",
+                column=column.name,
+                line=1,
+            )
+        )
     if missing:
         return
 
@@ -199,8 +206,9 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
         return
     # one problem per broken line (DuckDB lists a short line once per missing column)
     rejects = con.execute(
-        "select line, min_by(column_name, column_idx), min(error_type), min(csv_line), min_by(error_message, column_idx)"
-        " from __rejects group by line order by line").fetchall()
+        "select line, min_by(column_name, column_idx), min(error_type), min(csv_line),"
+        " min_by(error_message, column_idx) from __rejects group by line order by line"
+    ).fetchall()
     raw_columns = {row[0].lower(): row[0] for row in con.execute(f"describe {_q(staging)}").fetchall()}
 
     value_problems: list[tuple[int, Column, str, str]] = []  # (row ordinal, column, value, message)
@@ -218,19 +226,35 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
         for condition, message in checks:
             rows = con.execute(
                 f"select rowid, {_q(source)}, count(*) over () from {_q(staging)} where {condition} "
-                f"order by rowid limit {EXAMPLES_PER_PROBLEM}").fetchall()
+                f"order by rowid limit {EXAMPLES_PER_PROBLEM}"
+            ).fetchall()
             for ordinal, value, total in rows:
-                value_problems.append((ordinal, column, value, message if total <= EXAMPLES_PER_PROBLEM
-                                       else f"{message} ({total:,} rows like this in the file; first {EXAMPLES_PER_PROBLEM} shown)"))
+                value_problems.append(
+                    (
+                        ordinal,
+                        column,
+                        value,
+                        message
+                        if total <= EXAMPLES_PER_PROBLEM
+                        else f"{message} ({total:,} rows like this in the file; first {EXAMPLES_PER_PROBLEM} shown)",
+                    )
+                )
     if spec.key:
         key = _q(raw_columns[spec.key.lower()])
         duplicates = con.execute(
             f"select {key}, list(rowid order by rowid) from {_q(staging)} where nullif(trim({key}), '') is not null "
-            f"group by {key} having count(*) > 1 order by min(rowid) limit {EXAMPLES_PER_PROBLEM}").fetchall()
+            f"group by {key} having count(*) > 1 order by min(rowid) limit {EXAMPLES_PER_PROBLEM}"
+        ).fetchall()
         for value, ordinals in duplicates:
             for ordinal in ordinals[1:]:
-                value_problems.append((ordinal, spec.column(spec.key), value,
-                                       f"duplicated key: the same {spec.key} appears {len(ordinals)} times"))
+                value_problems.append(
+                    (
+                        ordinal,
+                        spec.column(spec.key),
+                        value,
+                        f"duplicated key: the same {spec.key} appears {len(ordinals)} times",
+                    )
+                )
 
     # Turn DuckDB's record numbers into the physical lines a person opens in an editor.
     rejected_records = {line for line, *_ in rejects}
@@ -248,8 +272,14 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
                 ordinal_index += 1
     lines = record_start_lines(utf8_path, rejected_records | set(record_of_ordinal.values()))
     for line, column_name, error_type, csv_line, message in rejects:
-        report.problems.append(Problem(name, f"{error_type.lower()}: {message} (the line reads {csv_line!r})",
-                                       column=column_name, line=lines.get(line, line)))
+        report.problems.append(
+            Problem(
+                name,
+                f"{error_type.lower()}: {message} (the line reads {csv_line!r})",
+                column=column_name,
+                line=lines.get(line, line),
+            )
+        )
     for ordinal, column, value, message in sorted(value_problems, key=lambda p: (p[1].name, p[0])):
         record = record_of_ordinal[ordinal]
         report.problems.append(Problem(name, message, column=column.name, line=lines.get(record, record), value=value))
@@ -260,12 +290,16 @@ def check_and_land(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path,
     if extra:
         report.warnings.append(f"{name}: ignored columns not in the input contract: {', '.join(extra)}")
     select = ", ".join(
-        f"{_q(raw_columns[c.name.lower()])} as {_q(c.name)}" if c.name.lower() in raw_columns
+        f"{_q(raw_columns[c.name.lower()])} as {_q(c.name)}"
+        if c.name.lower() in raw_columns
         else f"cast(null as varchar) as {_q(c.name)}"
-        for c in spec.columns)
+        for c in spec.columns
+    )
     con.execute(f"create or replace table {RAW_SCHEMA}.{_q(spec.table_name)} as select {select} from {_q(staging)}")
     con.execute(f"drop table {_q(staging)}")
-    report.row_counts[spec.file_name] = con.execute(f"select count(*) from {RAW_SCHEMA}.{_q(spec.table_name)}").fetchone()[0]
+    report.row_counts[spec.file_name] = con.execute(
+        f"select count(*) from {RAW_SCHEMA}.{_q(spec.table_name)}"
+    ).fetchone()[0]
 
 
 def land_empty(con: duckdb.DuckDBPyConnection, spec: ExportFile) -> None:
@@ -288,7 +322,8 @@ def load_export(folder: Path, con: duckdb.DuckDBPyConnection) -> LoadReport:
                     report.problems.append(Problem(spec.file_name, f"required file is missing from {folder}"))
                 else:
                     report.warnings.append(
-                        f"{spec.file_name} is absent (optional): the KPIs that need it will be empty")
+                        f"{spec.file_name} is absent (optional): the KPIs that need it will be empty"
+                    )
                     land_empty(con, spec)
                 continue
             check_and_land(con, spec, path, report, Path(scratch))

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('sales_ops', 'marketing_spend') }}
+    select * from {{ crm_source('sales_ops', 'marketing_spend', 'marketing_spend') }}
 
 ),
 

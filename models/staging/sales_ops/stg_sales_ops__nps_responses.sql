@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('sales_ops', 'nps_responses') }}
+    select * from {{ crm_source('sales_ops', 'nps_responses', 'nps_responses') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('sales_ops', 'rep_roster') }}
+    select * from {{ crm_source('sales_ops', 'rep_roster', 'rep_roster') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('sales_ops', 'sales_targets') }}
+    select * from {{ crm_source('sales_ops', 'sales_targets', 'sales_targets') }}
 
 ),
 

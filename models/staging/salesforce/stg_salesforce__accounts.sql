@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'account') }}
+    select * from {{ crm_source('salesforce', 'account', 'Account') }}
 
 ),
 

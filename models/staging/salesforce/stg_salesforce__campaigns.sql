@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'campaign') }}
+    select * from {{ crm_source('salesforce', 'campaign', 'Campaign') }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'contact') }}
+    select * from {{ crm_source('salesforce', 'contact', 'Contact') }}
 
 ),
 

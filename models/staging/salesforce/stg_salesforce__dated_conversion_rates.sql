@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'dated_conversion_rate') }}
+    select * from {{ crm_source('salesforce', 'dated_conversion_rate', 'DatedConversionRate') }}
 
 ),
 

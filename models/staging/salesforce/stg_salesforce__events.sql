@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'event') }}
+    select * from {{ crm_source('salesforce', 'event', 'Event') }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'lead') }}
+    select * from {{ crm_source('salesforce', 'lead', 'Lead') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'opportunity') }}
+    select * from {{ crm_source('salesforce', 'opportunity', 'Opportunity') }}
 
 ),
 

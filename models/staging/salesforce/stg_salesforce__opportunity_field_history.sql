@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'opportunity_field_history') }}
+    select * from {{
+        crm_source('salesforce', 'opportunity_field_history', 'OpportunityFieldHistory')
+    }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'product') }}
+    select * from {{ crm_source('salesforce', 'product', 'Product2') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'task') }}
+    select * from {{ crm_source('salesforce', 'task', 'Task') }}
 
 ),
 

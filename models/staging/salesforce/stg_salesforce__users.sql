@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('salesforce', 'user') }}
+    select * from {{ crm_source('salesforce', 'user', 'User') }}
 
 ),
 

@@ -1,0 +1,91 @@
+"""Shared fixtures: generated exports, builds through the real main command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SCRIPTS = PROJECT_DIR / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_build(publish_path: Path, export_dir: Path | None = None, *extra: str) -> BuildResult:
+    """Run the main command (scripts/build.py) as a user would, in a subprocess."""
+    command = [sys.executable, str(SCRIPTS / "build.py"), "--publish-path", str(publish_path), *extra]
+    if export_dir is not None:
+        command += ["--export-dir", str(export_dir)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALES_KPIS_")}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR, env=env, check=False)
+    return BuildResult(result.returncode, result.stdout, result.stderr)
+
+
+def generate(out: Path, seed: int = 42, scale: float = 1.0, *extra: str) -> Path:
+    subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPTS / "generate_sample.py"),
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+            "--out",
+            str(out),
+            *extra,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def other_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An export that is not the committed sample: another seed, every quirk of a real export."""
+    return generate(tmp_path_factory.mktemp("export_seed7") / "export", seed=7)
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The main command's result on the committed sample (reused from run_tests.py when it built one)."""
+    given = os.environ.get("SALES_KPIS_TEST_WAREHOUSE")
+    if given and Path(given).exists():
+        return Path(given)
+    publish = tmp_path_factory.mktemp("sample_build") / "sales_kpis.duckdb"
+    result = run_build(publish)
+    assert result.returncode == 0, result.output
+    return publish
+
+
+@pytest.fixture
+def fresh_copy(tmp_path: Path, other_export: Path):
+    """Copy the other export into a per-test folder the test may break."""
+
+    def make() -> Path:
+        target = tmp_path / "export"
+        shutil.copytree(other_export, target)
+        return target
+
+    return make
