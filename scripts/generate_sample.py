@@ -692,9 +692,6 @@ class Generator:
         walk, outcome = self.stage_walk(rep, renewal, late)
         # durations: days spent in each stage before moving on
         stage_days = [max(1, int(rng.lognormvariate(2.4, 0.6) / max(rep.skill, 0.5))) for _ in walk]
-        if rep.ramp_first_won_days is not None and (created.date() - rep.hire_date).days < rep.ramp_first_won_days:
-            # ramping hire: nothing closes won before the planted ramp time
-            outcome = "lost" if outcome == "won" else outcome
         cycle = sum(stage_days)
         if late:
             stage_days = [rng.randrange(1, 3) for _ in walk]
@@ -708,6 +705,7 @@ class Generator:
         if is_open:
             outcome = "open"
             close_actual = None
+        # ramping hire: nothing closes won before the planted ramp time (the win moves later, stage walk and all)
         if rep.ramp_first_won_days is not None and outcome == "won":
             earliest = rep.hire_date + timedelta(days=rep.ramp_first_won_days)
             if close_actual < earliest:
@@ -736,6 +734,8 @@ class Generator:
             probability_override = rng.choice((-5, 5))
         pushes = 0
         for index, stage in enumerate(walk):
+            if close_actual is None and stage in ("Closed Won", "Closed Lost"):
+                break  # still open at the export: it never reached its closing stage
             probability = STAGE_PROBABILITY[stage]
             history.append((moment, stage, amount, close_date, probability))
             if probability_override and stage not in ("Closed Won", "Closed Lost") and index > 0:

@@ -155,3 +155,11 @@ def _days(iso_date: str) -> int:
     from datetime import date
 
     return date.fromisoformat(iso_date).toordinal()
+
+
+def test_closed_and_won_flags_agree_with_the_final_stage() -> None:
+    """Win/loss come from the flags (catalogue rule); the generator must write flags and stages that agree."""
+    for opportunity in read_rows(SAMPLE / "Opportunity.csv"):
+        stage = opportunity["StageName"]
+        assert (opportunity["IsClosed"] == "true") == (stage in ("Closed Won", "Closed Lost")), opportunity["Id"]
+        assert (opportunity["IsWon"] == "true") == (stage == "Closed Won"), opportunity["Id"]

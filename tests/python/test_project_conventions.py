@@ -91,3 +91,9 @@ def test_staging_is_the_only_layer_that_reads_sources(manifest: dict) -> None:
         and "/staging/" not in n["original_file_path"].replace("\\", "/")
     ]
     assert not offenders, offenders
+
+
+def test_unit_test_names_fit_postgres_identifiers(manifest: dict) -> None:
+    """dbt names a relation after each unit test; PostgreSQL cuts identifiers at 63 characters."""
+    long_names = [t["name"] for t in manifest.get("unit_tests", {}).values() if len(t["name"]) > 55]
+    assert not long_names, long_names

@@ -72,6 +72,19 @@ converted as (
 
 ),
 
+factors as (
+
+    select
+        *,
+        case
+            when conversion_status in ('same_currency', 'no_rates_file') then 1
+            when conversion_status = 'converted'
+                then reporting_currency_rate / record_currency_rate
+        end as conversion_factor
+    from converted
+
+),
+
 final as (
 
     select
@@ -79,14 +92,11 @@ final as (
         record_currency_code,
         conversion_date,
         conversion_status,
+        -- not rounded: only the amounts it produces are cast
+        conversion_factor,
         amount as amount_record_currency,
-        cast(case
-            when conversion_status in ('same_currency', 'no_rates_file') then amount
-            when conversion_status = 'converted'
-                then
-                    amount / record_currency_rate * reporting_currency_rate
-        end as {{ dbt.type_numeric() }}) as amount_reporting_currency
-    from converted
+        cast(amount * conversion_factor as {{ dbt.type_numeric() }}) as amount_reporting_currency
+    from factors
 
 )
 

@@ -1,0 +1,46 @@
+-- Each lead (soft deletes excluded) with whether it meets the ideal customer
+-- profile. The rules are vars (icp_industries, icp_min_employees,
+-- icp_min_annual_revenue, icp_countries): a rule that is empty or null does
+-- not apply; a lead with an unknown value for a rule that applies does not
+-- qualify.
+{%- set industries = var('icp_industries') or [] %}
+{%- set countries = var('icp_countries') or [] %}
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+    where not is_deleted
+
+),
+
+final as (
+
+    select
+        lead_id,
+        owner_user_id,
+        coalesce(lead_source, 'Unknown') as lead_source,
+        cast(created_at as date) as created_date,
+        is_converted,
+        converted_opportunity_id,
+        lead_status,
+        coalesce(
+            {% if industries -%}
+                industry in ({% for i in industries %}'{{ i }}'{% if not loop.last %}, {% endif %}{% endfor %})
+            {%- else %}true{% endif %}
+            and {% if var('icp_min_employees') is not none -%}
+                number_of_employees >= {{ var('icp_min_employees') }}
+            {%- else %}true{% endif %}
+            and {% if var('icp_min_annual_revenue') is not none -%}
+                annual_revenue >= {{ var('icp_min_annual_revenue') }}
+            {%- else %}true{% endif %}
+            and {% if countries -%}
+                country in ({% for c in countries %}'{{ c }}'{% if not loop.last %}, {% endif %}{% endfor %})
+            {%- else %}true{% endif %},
+            false
+        ) as is_icp_qualified
+    from leads
+
+)
+
+select * from final

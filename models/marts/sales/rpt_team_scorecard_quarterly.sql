@@ -1,0 +1,118 @@
+-- The rep scorecard per team and fiscal quarter: counts and amounts of
+-- rpt_rep_scorecard_quarterly added up, rates recomputed from the sums,
+-- medians and averages over the team's won opportunities, attainment against
+-- the team targets of sales_targets.csv (rows without user_id).
+with
+
+rep_scorecards as (
+
+    select * from {{ ref('rpt_rep_scorecard_quarterly') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('fct_opportunities') }}
+    where is_won and not is_deleted
+
+),
+
+reps as (
+
+    select * from {{ ref('dim_reps') }}
+
+),
+
+team_targets as (
+
+    select * from {{ ref('stg_sales_ops__sales_targets') }}
+    where target_level = 'team' and metric = 'won_amount'
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_export_as_of_date') }}
+
+),
+
+summed as (
+
+    select
+        team,
+        fiscal_quarter_start_date,
+        sum(new_leads) as new_leads,
+        sum(qualified_leads) as qualified_leads,
+        sum(new_opportunities) as new_opportunities,
+        sum(converted_leads) as converted_leads,
+        sum(converted_won_leads) as converted_won_leads,
+        sum(won_opportunities) as won_opportunities,
+        sum(lost_opportunities) as lost_opportunities,
+        sum(won_amount) as won_amount,
+        sum(closed_amount) as closed_amount,
+        sum(forecast_amount) as forecast_amount,
+        sum(open_opportunities_at_quarter_start) as open_opportunities_at_quarter_start
+    from rep_scorecards
+    where team is not null
+    group by 1, 2
+
+),
+
+velocity as (
+
+    select
+        reps.team,
+        opportunities.close_fiscal_quarter_start_date as fiscal_quarter_start_date,
+        avg(opportunities.days_first_contact_to_won) as average_days_first_contact_to_won,
+        {{ median('opportunities.days_first_contact_to_won') }} as median_days_first_contact_to_won,
+        avg(opportunities.days_created_to_close) as average_days_created_to_won
+    from opportunities
+    cross join as_of
+    inner join reps on opportunities.owner_user_id = reps.user_id
+    where opportunities.close_date <= as_of.as_of_date
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        summed.team,
+        summed.fiscal_quarter_start_date,
+        cast(summed.new_leads as {{ dbt.type_int() }}) as new_leads,
+        cast(summed.qualified_leads as {{ dbt.type_int() }}) as qualified_leads,
+        cast(summed.new_opportunities as {{ dbt.type_int() }}) as new_opportunities,
+        {{ safe_divide('summed.converted_leads', 'summed.new_leads') }} as lead_to_opportunity_rate,
+        {{ safe_divide('summed.converted_won_leads', 'summed.new_leads') }} as lead_to_customer_rate,
+        cast(summed.won_opportunities as {{ dbt.type_int() }}) as won_opportunities,
+        cast(summed.lost_opportunities as {{ dbt.type_int() }}) as lost_opportunities,
+        cast(summed.won_amount as {{ dbt.type_numeric() }}) as won_amount,
+        {{ safe_divide('summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities') }}
+            as win_rate_by_count,
+        {{ safe_divide('summed.won_amount', 'summed.closed_amount') }} as win_rate_by_value,
+        cast(velocity.average_days_first_contact_to_won as {{ dbt.type_numeric() }})
+            as average_days_first_contact_to_won,
+        cast(velocity.median_days_first_contact_to_won as {{ dbt.type_numeric() }})
+            as median_days_first_contact_to_won,
+        cast(summed.forecast_amount as {{ dbt.type_numeric() }}) as forecast_amount,
+        {{ safe_divide('summed.won_amount', 'summed.forecast_amount') }} as forecast_realisation,
+        cast(team_targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
+        {{ safe_divide('summed.won_amount', 'team_targets.target_value') }} as won_amount_attainment,
+        cast(
+            summed.open_opportunities_at_quarter_start
+            * {{ safe_divide('summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities') }}
+            * {{ safe_divide('summed.won_amount', 'summed.won_opportunities') }}
+            / nullif(velocity.average_days_created_to_won, 0)
+            as {{ dbt.type_numeric() }}
+        ) as sales_velocity_per_day
+    from summed
+    left join velocity
+        on summed.team = velocity.team
+        and summed.fiscal_quarter_start_date = velocity.fiscal_quarter_start_date
+    left join team_targets
+        on summed.team = team_targets.team
+        and summed.fiscal_quarter_start_date = team_targets.period_start
+
+)
+
+select * from final
