@@ -6,10 +6,11 @@
     {{ return(adapter.dispatch('median', 'sales_kpis')(expression)) }}
 {%- endmacro %}
 
+{#- cast: percentile_cont returns double precision on PostgreSQL and a decimal on DuckDB -#}
 {% macro default__median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
+    cast(percentile_cont(0.5) within group (order by {{ expression }}) as {{ dbt.type_numeric() }})
 {%- endmacro %}
 
 {% macro spark__median(expression) -%}
-    percentile({{ expression }}, 0.5)
+    cast(percentile({{ expression }}, 0.5) as {{ dbt.type_numeric() }})
 {%- endmacro %}

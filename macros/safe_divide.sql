@@ -1,7 +1,8 @@
 {#
-    numerator / denominator as a decimal fraction, null when the denominator
-    is zero or null (the catalogue's rule for rates: null, not 0, not an error).
+    numerator / denominator as a decimal fraction (the type of dbt.type_numeric
+    on every engine), null when the denominator is zero or null: the
+    catalogue's rule for rates is null, not 0 and not an error.
 #}
 {% macro safe_divide(numerator, denominator) -%}
-    cast({{ numerator }} as {{ dbt.type_numeric() }}) / nullif({{ denominator }}, 0)
+    cast(cast({{ numerator }} as {{ dbt.type_numeric() }}) / nullif({{ denominator }}, 0) as {{ dbt.type_numeric() }})
 {%- endmacro %}
