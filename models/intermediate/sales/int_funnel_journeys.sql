@@ -58,9 +58,9 @@ journeys as (
         opportunities.highest_funnel_stage_order
     from opportunities
     where not exists (
-        select 1 from leads
-        where leads.converted_opportunity_id = opportunities.opportunity_id
-    )
+            select 1 from leads
+            where leads.converted_opportunity_id = opportunities.opportunity_id
+        )
 
 ),
 

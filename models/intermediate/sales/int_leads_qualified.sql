@@ -25,18 +25,27 @@ final as (
         converted_opportunity_id,
         lead_status,
         coalesce(
+            -- the rendered list is as long as the var makes it
             {% if industries -%}
-                industry in ({% for i in industries %}'{{ i }}'{% if not loop.last %}, {% endif %}{% endfor %})
-            {%- else %}true{% endif %}
+                industry in ('{{ industries | join("', '") }}')  -- noqa: LT05
+            {%- else -%}
+                true
+            {%- endif %}
             and {% if var('icp_min_employees') is not none -%}
                 number_of_employees >= {{ var('icp_min_employees') }}
-            {%- else %}true{% endif %}
+            {%- else -%}
+                true
+            {%- endif %}
             and {% if var('icp_min_annual_revenue') is not none -%}
                 annual_revenue >= {{ var('icp_min_annual_revenue') }}
-            {%- else %}true{% endif %}
+            {%- else -%}
+                true
+            {%- endif %}
             and {% if countries -%}
-                country in ({% for c in countries %}'{{ c }}'{% if not loop.last %}, {% endif %}{% endfor %})
-            {%- else %}true{% endif %},
+                country in ('{{ countries | join("', '") }}')
+            {%- else -%}
+                true
+            {%- endif %},
             false
         ) as is_icp_qualified
     from leads

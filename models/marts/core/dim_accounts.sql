@@ -39,7 +39,9 @@ final as (
         accounts.number_of_employees,
         case
             when accounts.number_of_employees is null then 'unknown'
-            when accounts.number_of_employees <= {{ var('size_band_small_max_employees') }} then 'small'
+            when
+                accounts.number_of_employees <= {{ var('size_band_small_max_employees') }}
+                then 'small'
             when accounts.number_of_employees <= {{ var('size_band_mid_max_employees') }} then 'mid'
             else 'large'
         end as size_band,

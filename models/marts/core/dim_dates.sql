@@ -61,8 +61,10 @@ final as (
         fiscal_month_of_year,
         fiscal_quarter_of_year,
         fiscal_quarter_start_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'fiscal_quarter_start_date')) }} as date)
-            as fiscal_quarter_end_date,
+        cast(
+            {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'fiscal_quarter_start_date')) }}
+            as date
+        ) as fiscal_quarter_end_date,
         cast(extract(year from fiscal_year_start_date) as {{ dbt.type_int() }})
         + {{ 0 if var('fiscal_year_start_month') == 1 else 1 }} as fiscal_year,
         {{ dbt.concat([

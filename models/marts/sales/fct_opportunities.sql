@@ -88,8 +88,10 @@ joined as (
         converted.amount_record_currency,
         converted.amount_reporting_currency as amount,
         cast(opportunities.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
-        cast(converted.amount_reporting_currency * opportunities.probability_pct / 100.0
-            as {{ dbt.type_numeric() }}) as weighted_amount,
+        cast(
+            converted.amount_reporting_currency * opportunities.probability_pct / 100.0
+            as {{ dbt.type_numeric() }}
+        ) as weighted_amount,
         opportunities.contract_term_months,
         cast(opportunities.created_at as date) as created_date,
         opportunities.close_date,
@@ -103,7 +105,9 @@ joined as (
     left join stages_reached on opportunities.opportunity_id = stages_reached.opportunity_id
     left join stage_mapping on opportunities.stage_name = stage_mapping.crm_value
     left join converted_leads on opportunities.opportunity_id = converted_leads.opportunity_id
-    left join dates as created_dates on cast(opportunities.created_at as date) = created_dates.date_day
+    left join
+        dates as created_dates
+        on cast(opportunities.created_at as date) = created_dates.date_day
     left join dates as close_dates on opportunities.close_date = close_dates.date_day
 
 ),

@@ -68,8 +68,9 @@ states as (
 final as (
 
     select
-        {{ dbt.concat(['states.opportunity_id', "'|'", dbt.cast('states.snapshot_date', dbt.type_string())]) }}
-            as opportunity_snapshot_id,
+        {{ dbt.concat([
+            'states.opportunity_id', "'|'", dbt.cast('states.snapshot_date', dbt.type_string())
+        ]) }} as opportunity_snapshot_id,
         states.opportunity_id,
         states.snapshot_date,
         states.is_as_of_snapshot,
@@ -80,13 +81,17 @@ final as (
         states.funnel_stage_order,
         cast(states.amount * converted.conversion_factor as {{ dbt.type_numeric() }}) as amount,
         cast(states.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
-        cast(states.amount * converted.conversion_factor * states.probability_pct / 100.0
-            as {{ dbt.type_numeric() }}) as weighted_amount,
+        cast(
+            states.amount * converted.conversion_factor * states.probability_pct / 100.0
+            as {{ dbt.type_numeric() }}
+        ) as weighted_amount,
         states.close_date as expected_close_date,
         close_dates.fiscal_quarter_start_date as expected_close_fiscal_quarter_start_date,
         opportunities.created_date,
-        cast({{ dbt.datediff('opportunities.created_date', 'states.snapshot_date', 'day') }}
-            as {{ dbt.type_int() }}) as age_days
+        cast(
+            {{ dbt.datediff('opportunities.created_date', 'states.snapshot_date', 'day') }}
+            as {{ dbt.type_int() }}
+        ) as age_days
     from states
     inner join opportunities on states.opportunity_id = opportunities.opportunity_id
     inner join converted on states.opportunity_id = converted.opportunity_id

@@ -19,8 +19,8 @@ with_previous as (
 
     select
         intervals.*,
-        lag(stage_name) over (
-            partition by opportunity_id order by history_sequence
+        lag(intervals.stage_name) over (
+            partition by intervals.opportunity_id order by intervals.history_sequence
         ) as previous_stage_name
     from intervals
 

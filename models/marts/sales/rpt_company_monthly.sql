@@ -35,7 +35,7 @@ months as (
     cross join as_of
     where
         dates.date_day <= as_of.as_of_date
-        and dates.date_day >= (select min(close_date) from opportunities)
+        and dates.date_day >= (select min(opportunities.close_date) from opportunities)
 
 ),
 
@@ -82,16 +82,23 @@ final as (
         cast(won_amount as {{ dbt.type_numeric() }}) as won_amount,
         cast(won_opportunities as {{ dbt.type_int() }}) as won_opportunities,
         cast(new_customers as {{ dbt.type_int() }}) as new_customers,
-        cast(won_amount - lag(won_amount) over (order by month_start_date) as {{ dbt.type_numeric() }})
+        cast(
+            won_amount
+            - lag(won_amount) over (order by month_start_date) as {{ dbt.type_numeric() }}
+        )
             as won_amount_change,
         {{ safe_divide(
             'won_amount - lag(won_amount) over (order by month_start_date)',
             'lag(won_amount) over (order by month_start_date)'
         ) }} as won_amount_change_rate,
-        cast(won_opportunities - lag(won_opportunities) over (order by month_start_date)
-            as {{ dbt.type_int() }}) as won_opportunities_change,
-        cast(new_customers - lag(new_customers) over (order by month_start_date)
-            as {{ dbt.type_int() }}) as new_customers_change
+        cast(
+            won_opportunities - lag(won_opportunities) over (order by month_start_date)
+            as {{ dbt.type_int() }}
+        ) as won_opportunities_change,
+        cast(
+            new_customers - lag(new_customers) over (order by month_start_date)
+            as {{ dbt.type_int() }}
+        ) as new_customers_change
     from monthly
 
 )

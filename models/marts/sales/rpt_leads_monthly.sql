@@ -38,7 +38,9 @@ counted as (
         sum(case when leads.is_converted then 1 else 0 end) as converted_leads,
         sum(
             case
-                when leads.is_converted and opportunities.is_won and opportunities.close_date <= as_of.as_of_date
+                when leads.is_converted
+                    and opportunities.is_won
+                    and opportunities.close_date <= as_of.as_of_date
                     then 1
                 else 0
             end

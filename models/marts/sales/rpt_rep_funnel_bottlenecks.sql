@@ -17,7 +17,8 @@ summed as (
         funnel_stage,
         funnel_stage_order,
         cast(sum(journeys_reached) as {{ dbt.type_int() }}) as journeys_reached,
-        cast(sum(journeys_reached_next_stage) as {{ dbt.type_int() }}) as journeys_reached_next_stage
+        cast(sum(journeys_reached_next_stage) as {{ dbt.type_int() }})
+            as journeys_reached_next_stage
     from quarterly
     group by 1, 2, 3, 4
 
@@ -27,7 +28,8 @@ conversions as (
 
     select
         *,
-        {{ safe_divide('journeys_reached_next_stage', 'journeys_reached') }} as conversion_to_next_stage
+        {{ safe_divide('journeys_reached_next_stage', 'journeys_reached') }}
+            as conversion_to_next_stage
     from summed
 
 ),

@@ -48,31 +48,37 @@ last_touch as (
                 snapshots.opportunity_id = activities.opportunity_id
                 or snapshots.account_id = activities.account_id
             )
-            and activities.activity_date <= snapshots.snapshot_date
+            and snapshots.snapshot_date >= activities.activity_date
     group by 1
+
+),
+
+staleness as (
+
+    -- stale: no touch at all, or the last one before the stale window
+    select
+        snapshots.owner_user_id,
+        snapshots.age_days,
+        snapshots.amount,
+        coalesce(
+            last_touch.last_activity_date
+            < {{ dbt.dateadd('day', -var('stale_after_days'), 'snapshots.snapshot_date') }},
+            true
+        ) as is_stale
+    from snapshots
+    left join last_touch on snapshots.opportunity_id = last_touch.opportunity_id
 
 ),
 
 opportunity_health as (
 
     select
-        snapshots.owner_user_id,
+        owner_user_id,
         count(*) as open_opportunities,
-        avg(snapshots.age_days) as average_open_opportunity_age_days,
-        sum(case when stale.is_stale then 1 else 0 end) as stale_opportunities,
-        sum(case when stale.is_stale then snapshots.amount else 0 end) as stale_pipeline_amount
-    from snapshots
-    inner join (
-        select
-            snapshots.opportunity_id,
-            coalesce(
-                last_touch.last_activity_date
-                < {{ dbt.dateadd('day', -var('stale_after_days'), 'snapshots.snapshot_date') }},
-                true
-            ) as is_stale
-        from snapshots
-        left join last_touch on snapshots.opportunity_id = last_touch.opportunity_id
-    ) as stale on snapshots.opportunity_id = stale.opportunity_id
+        avg(age_days) as average_open_opportunity_age_days,
+        sum(case when is_stale then 1 else 0 end) as stale_opportunities,
+        sum(case when is_stale then amount else 0 end) as stale_pipeline_amount
+    from staleness
     group by 1
 
 ),
@@ -83,7 +89,8 @@ lead_health as (
     select
         leads.owner_user_id,
         count(*) as open_leads,
-        avg({{ dbt.datediff('leads.created_date', 'as_of.as_of_date', 'day') }}) as average_open_lead_age_days
+        avg({{ dbt.datediff('leads.created_date', 'as_of.as_of_date', 'day') }})
+            as average_open_lead_age_days
     from leads
     cross join as_of
     left join lead_stages on leads.lead_status = lead_stages.crm_value
@@ -106,12 +113,15 @@ final as (
     select
         owners.owner_user_id,
         as_of.as_of_date,
-        cast(coalesce(opportunity_health.open_opportunities, 0) as {{ dbt.type_int() }}) as open_opportunities,
+        cast(coalesce(opportunity_health.open_opportunities, 0) as {{ dbt.type_int() }})
+            as open_opportunities,
         cast(opportunity_health.average_open_opportunity_age_days as {{ dbt.type_numeric() }})
             as average_open_opportunity_age_days,
         cast(coalesce(lead_health.open_leads, 0) as {{ dbt.type_int() }}) as open_leads,
-        cast(lead_health.average_open_lead_age_days as {{ dbt.type_numeric() }}) as average_open_lead_age_days,
-        cast(coalesce(opportunity_health.stale_opportunities, 0) as {{ dbt.type_int() }}) as stale_opportunities,
+        cast(lead_health.average_open_lead_age_days as {{ dbt.type_numeric() }})
+            as average_open_lead_age_days,
+        cast(coalesce(opportunity_health.stale_opportunities, 0) as {{ dbt.type_int() }})
+            as stale_opportunities,
         cast(coalesce(opportunity_health.stale_pipeline_amount, 0) as {{ dbt.type_numeric() }})
             as stale_pipeline_amount
     from owners

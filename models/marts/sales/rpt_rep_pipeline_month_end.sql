@@ -72,8 +72,8 @@ won_to_date as (
     inner join opportunities
         on
             totals.owner_user_id = opportunities.owner_user_id
-            and opportunities.close_date >= dates.fiscal_quarter_start_date
-            and opportunities.close_date <= totals.snapshot_date
+            and dates.fiscal_quarter_start_date <= opportunities.close_date
+            and totals.snapshot_date >= opportunities.close_date
     group by 1, 2
 
 ),
@@ -87,8 +87,11 @@ final as (
         dates.fiscal_quarter_start_date,
         cast(totals.open_opportunities as {{ dbt.type_int() }}) as open_opportunities,
         cast(totals.pipeline_amount as {{ dbt.type_numeric() }}) as pipeline_amount,
-        cast(totals.weighted_pipeline_amount as {{ dbt.type_numeric() }}) as weighted_pipeline_amount,
-        cast(coalesce(closing_in_quarter.pipeline_closing_in_quarter, 0) as {{ dbt.type_numeric() }})
+        cast(totals.weighted_pipeline_amount as {{ dbt.type_numeric() }})
+            as weighted_pipeline_amount,
+        cast(
+            coalesce(closing_in_quarter.pipeline_closing_in_quarter, 0) as {{ dbt.type_numeric() }}
+        )
             as pipeline_closing_in_quarter,
         cast(targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
         cast(coalesce(won_to_date.won_amount_quarter_to_date, 0) as {{ dbt.type_numeric() }})

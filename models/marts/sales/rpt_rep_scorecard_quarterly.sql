@@ -69,13 +69,15 @@ closed as (
         sum(case when is_won then amount else 0 end) as won_amount,
         sum(amount) as closed_amount,
         sum(case when highest_funnel_stage_order >= 5 then 1 else 0 end) as closed_after_quote,
-        sum(case when is_won and highest_funnel_stage_order >= 5 then 1 else 0 end) as won_after_quote,
-        avg(case when is_won then days_first_contact_to_won end) as average_days_first_contact_to_won,
-        {{ median('case when is_won then days_first_contact_to_won end') }} as median_days_first_contact_to_won,
+        sum(case when is_won and highest_funnel_stage_order >= 5 then 1 else 0 end)
+            as won_after_quote,
+        avg(case when is_won then days_first_contact_to_won end)
+            as average_days_first_contact_to_won,
+        {{ median('case when is_won then days_first_contact_to_won end') }}
+            as median_days_first_contact_to_won,
         avg(case when is_won then days_created_to_close end) as average_days_created_to_won
     from opportunities
-    cross join as_of
-    where is_closed and close_date <= as_of.as_of_date
+    where is_closed and close_date <= (select as_of.as_of_date from as_of)
     group by 1, 2
 
 ),
@@ -104,7 +106,8 @@ quarter_start_pipeline as (
         count(*) as open_opportunities_at_quarter_start,
         sum(
             case
-                when snapshots.expected_close_fiscal_quarter_start_date = dates.fiscal_quarter_start_date
+                when snapshots.expected_close_fiscal_quarter_start_date
+                    = dates.fiscal_quarter_start_date
                     then snapshots.weighted_amount
                 else 0
             end
@@ -125,7 +128,8 @@ quarter_targets as (
         sum(case when metric = 'won_amount' then target_value end) as won_amount_target,
         sum(case when metric = 'new_leads' then target_value end) as new_leads_target,
         sum(case when metric = 'qualified_leads' then target_value end) as qualified_leads_target,
-        sum(case when metric = 'new_opportunities' then target_value end) as new_opportunities_target
+        sum(case when metric = 'new_opportunities' then target_value end)
+            as new_opportunities_target
     from targets
     group by 1, 2
 
@@ -133,13 +137,25 @@ quarter_targets as (
 
 spine as (
 
-    select owner_user_id, fiscal_quarter_start_date from created
+    select
+        owner_user_id,
+        fiscal_quarter_start_date
+    from created
     union
-    select owner_user_id, fiscal_quarter_start_date from closed
+    select
+        owner_user_id,
+        fiscal_quarter_start_date
+    from closed
     union
-    select owner_user_id, fiscal_quarter_start_date from leads
+    select
+        owner_user_id,
+        fiscal_quarter_start_date
+    from leads
     union
-    select owner_user_id, fiscal_quarter_start_date from quarter_targets
+    select
+        owner_user_id,
+        fiscal_quarter_start_date
+    from quarter_targets
 
 ),
 
@@ -173,19 +189,19 @@ joined as (
     left join reps on spine.owner_user_id = reps.user_id
     left join created
         on spine.owner_user_id = created.owner_user_id
-        and spine.fiscal_quarter_start_date = created.fiscal_quarter_start_date
+            and spine.fiscal_quarter_start_date = created.fiscal_quarter_start_date
     left join closed
         on spine.owner_user_id = closed.owner_user_id
-        and spine.fiscal_quarter_start_date = closed.fiscal_quarter_start_date
+            and spine.fiscal_quarter_start_date = closed.fiscal_quarter_start_date
     left join leads
         on spine.owner_user_id = leads.owner_user_id
-        and spine.fiscal_quarter_start_date = leads.fiscal_quarter_start_date
+            and spine.fiscal_quarter_start_date = leads.fiscal_quarter_start_date
     left join quarter_start_pipeline
         on spine.owner_user_id = quarter_start_pipeline.owner_user_id
-        and spine.fiscal_quarter_start_date = quarter_start_pipeline.fiscal_quarter_start_date
+            and spine.fiscal_quarter_start_date = quarter_start_pipeline.fiscal_quarter_start_date
     left join quarter_targets
         on spine.owner_user_id = quarter_targets.owner_user_id
-        and spine.fiscal_quarter_start_date = quarter_targets.fiscal_quarter_start_date
+            and spine.fiscal_quarter_start_date = quarter_targets.fiscal_quarter_start_date
 
 ),
 
@@ -206,20 +222,26 @@ final as (
         cast(lost_opportunities as {{ dbt.type_int() }}) as lost_opportunities,
         cast(won_amount as {{ dbt.type_numeric() }}) as won_amount,
         cast(closed_amount as {{ dbt.type_numeric() }}) as closed_amount,
-        {{ safe_divide('won_opportunities', 'won_opportunities + lost_opportunities') }} as win_rate_by_count,
+        {{ safe_divide('won_opportunities', 'won_opportunities + lost_opportunities') }}
+            as win_rate_by_count,
         {{ safe_divide('won_amount', 'closed_amount') }} as win_rate_by_value,
         {{ safe_divide('won_after_quote', 'closed_after_quote') }} as quote_to_close_ratio,
-        cast(average_days_first_contact_to_won as {{ dbt.type_numeric() }}) as average_days_first_contact_to_won,
-        cast(median_days_first_contact_to_won as {{ dbt.type_numeric() }}) as median_days_first_contact_to_won,
+        cast(average_days_first_contact_to_won as {{ dbt.type_numeric() }})
+            as average_days_first_contact_to_won,
+        cast(median_days_first_contact_to_won as {{ dbt.type_numeric() }})
+            as median_days_first_contact_to_won,
         cast(forecast_amount as {{ dbt.type_numeric() }}) as forecast_amount,
         {{ safe_divide('won_amount', 'forecast_amount') }} as forecast_realisation,
         cast(won_amount_target as {{ dbt.type_numeric() }}) as won_amount_target,
         {{ safe_divide('won_amount', 'won_amount_target') }} as won_amount_attainment,
         {{ safe_divide('new_leads', 'new_leads_target') }} as new_leads_attainment,
-        {{ safe_divide('qualified_leads', 'qualified_leads_target') }} as qualified_leads_attainment,
-        {{ safe_divide('new_opportunities', 'new_opportunities_target') }} as new_opportunities_attainment,
-        cast(open_opportunities_at_quarter_start as {{ dbt.type_int() }}) as open_opportunities_at_quarter_start,
-        -- F12: expected revenue per day = open deals x win rate x average won deal / average days to win
+        {{ safe_divide('qualified_leads', 'qualified_leads_target') }}
+            as qualified_leads_attainment,
+        {{ safe_divide('new_opportunities', 'new_opportunities_target') }}
+            as new_opportunities_attainment,
+        cast(open_opportunities_at_quarter_start as {{ dbt.type_int() }})
+            as open_opportunities_at_quarter_start,
+        -- F12: expected revenue per day (formula in _sales__scorecards.yml)
         cast(
             open_opportunities_at_quarter_start
             * {{ safe_divide('won_opportunities', 'won_opportunities + lost_opportunities') }}

@@ -34,10 +34,16 @@ final as (
         cast(count(*) as {{ dbt.type_int() }}) as stage_entries,
         cast(sum(case when transitions.is_current_stage then 0 else 1 end) as {{ dbt.type_int() }})
             as stage_exits,
-        cast(avg(case when not transitions.is_current_stage then transitions.days_in_stage end)
-            as {{ dbt.type_numeric() }}) as average_days_in_stage,
-        cast({{ median('case when not transitions.is_current_stage then transitions.days_in_stage end') }}
-            as {{ dbt.type_numeric() }}) as median_days_in_stage
+        cast(
+            avg(case when not transitions.is_current_stage then transitions.days_in_stage end)
+            as {{ dbt.type_numeric() }}
+        ) as average_days_in_stage,
+        cast(
+            {{ median(
+                'case when not transitions.is_current_stage then transitions.days_in_stage end'
+            ) }}
+            as {{ dbt.type_numeric() }}
+        ) as median_days_in_stage
     from transitions
     inner join opportunities on transitions.opportunity_id = opportunities.opportunity_id
     inner join dates on cast(transitions.entered_at as date) = dates.date_day

@@ -32,7 +32,8 @@ final as (
         funnel_stage_order,
         cast(journeys_reached as {{ dbt.type_int() }}) as journeys_reached,
         cast(journeys_reached_next_stage as {{ dbt.type_int() }}) as journeys_reached_next_stage,
-        {{ safe_divide('journeys_reached_next_stage', 'journeys_reached') }} as conversion_to_next_stage
+        {{ safe_divide('journeys_reached_next_stage', 'journeys_reached') }}
+            as conversion_to_next_stage
     from summed
 
 )

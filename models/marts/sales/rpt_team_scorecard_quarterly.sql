@@ -83,11 +83,14 @@ final as (
         cast(summed.qualified_leads as {{ dbt.type_int() }}) as qualified_leads,
         cast(summed.new_opportunities as {{ dbt.type_int() }}) as new_opportunities,
         {{ safe_divide('summed.converted_leads', 'summed.new_leads') }} as lead_to_opportunity_rate,
-        {{ safe_divide('summed.converted_won_leads', 'summed.new_leads') }} as lead_to_customer_rate,
+        {{ safe_divide('summed.converted_won_leads', 'summed.new_leads') }}
+            as lead_to_customer_rate,
         cast(summed.won_opportunities as {{ dbt.type_int() }}) as won_opportunities,
         cast(summed.lost_opportunities as {{ dbt.type_int() }}) as lost_opportunities,
         cast(summed.won_amount as {{ dbt.type_numeric() }}) as won_amount,
-        {{ safe_divide('summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities') }}
+        {{ safe_divide(
+            'summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities'
+        ) }}
             as win_rate_by_count,
         {{ safe_divide('summed.won_amount', 'summed.closed_amount') }} as win_rate_by_value,
         cast(velocity.average_days_first_contact_to_won as {{ dbt.type_numeric() }})
@@ -97,10 +100,13 @@ final as (
         cast(summed.forecast_amount as {{ dbt.type_numeric() }}) as forecast_amount,
         {{ safe_divide('summed.won_amount', 'summed.forecast_amount') }} as forecast_realisation,
         cast(team_targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
-        {{ safe_divide('summed.won_amount', 'team_targets.target_value') }} as won_amount_attainment,
+        {{ safe_divide('summed.won_amount', 'team_targets.target_value') }}
+            as won_amount_attainment,
         cast(
             summed.open_opportunities_at_quarter_start
-            * {{ safe_divide('summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities') }}
+            * {{ safe_divide(
+            'summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities'
+        ) }}
             * {{ safe_divide('summed.won_amount', 'summed.won_opportunities') }}
             / nullif(velocity.average_days_created_to_won, 0)
             as {{ dbt.type_numeric() }}
@@ -108,10 +114,10 @@ final as (
     from summed
     left join velocity
         on summed.team = velocity.team
-        and summed.fiscal_quarter_start_date = velocity.fiscal_quarter_start_date
+            and summed.fiscal_quarter_start_date = velocity.fiscal_quarter_start_date
     left join team_targets
         on summed.team = team_targets.team
-        and summed.fiscal_quarter_start_date = team_targets.period_start
+            and summed.fiscal_quarter_start_date = team_targets.period_start
 
 )
 
