@@ -33,13 +33,13 @@
         select
             rep_stages.*,
             medians.team_median_conversion,
-            case
-                when rep_stages.journeys_reached >= {{ var('bottleneck_min_journeys') }}
-                    then cast(
-                        medians.team_median_conversion - rep_stages.conversion_to_next_stage
-                        as {{ dbt.type_numeric() }}
-                    )
-            end as gap_to_team_median
+            -- cast outside the case: PostgreSQL drops a numeric's scale through case
+            cast(
+                case
+                    when rep_stages.journeys_reached >= {{ var('bottleneck_min_journeys') }}
+                        then medians.team_median_conversion - rep_stages.conversion_to_next_stage
+                end as {{ dbt.type_numeric() }}
+            ) as gap_to_team_median
         from {{ relation }} as rep_stages
         left join medians
             on

@@ -97,13 +97,13 @@ final as (
         cast(coalesce(won_to_date.won_amount_quarter_to_date, 0) as {{ dbt.type_numeric() }})
             as won_amount_quarter_to_date,
         -- null when there is no target or the target is already met (nothing left to cover)
-        case
+        cast(case
             when targets.target_value - coalesce(won_to_date.won_amount_quarter_to_date, 0) > 0
                 then {{ safe_divide(
                     'coalesce(closing_in_quarter.pipeline_closing_in_quarter, 0)',
                     'targets.target_value - coalesce(won_to_date.won_amount_quarter_to_date, 0)'
                 ) }}
-        end as pipeline_coverage
+        end as {{ dbt.type_numeric() }}) as pipeline_coverage
     from totals
     inner join dates on totals.snapshot_date = dates.date_day
     left join closing_in_quarter

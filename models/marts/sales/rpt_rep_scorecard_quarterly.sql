@@ -241,14 +241,10 @@ final as (
             as new_opportunities_attainment,
         cast(open_opportunities_at_quarter_start as {{ dbt.type_int() }})
             as open_opportunities_at_quarter_start,
-        -- F12: expected revenue per day (formula in _sales__scorecards.yml)
-        cast(
-            open_opportunities_at_quarter_start
-            * {{ safe_divide('won_opportunities', 'won_opportunities + lost_opportunities') }}
-            * {{ safe_divide('won_amount', 'won_opportunities') }}
-            / nullif(average_days_created_to_won, 0)
-            as {{ dbt.type_numeric() }}
-        ) as sales_velocity_per_day
+        {{ sales_velocity(
+            'open_opportunities_at_quarter_start', 'won_opportunities', 'lost_opportunities',
+            'won_amount', 'average_days_created_to_won'
+        ) }} as sales_velocity_per_day
     from joined
 
 )

@@ -102,15 +102,10 @@ final as (
         cast(team_targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
         {{ safe_divide('summed.won_amount', 'team_targets.target_value') }}
             as won_amount_attainment,
-        cast(
-            summed.open_opportunities_at_quarter_start
-            * {{ safe_divide(
-            'summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities'
-        ) }}
-            * {{ safe_divide('summed.won_amount', 'summed.won_opportunities') }}
-            / nullif(velocity.average_days_created_to_won, 0)
-            as {{ dbt.type_numeric() }}
-        ) as sales_velocity_per_day
+        {{ sales_velocity(
+            'summed.open_opportunities_at_quarter_start', 'summed.won_opportunities',
+            'summed.lost_opportunities', 'summed.won_amount', 'velocity.average_days_created_to_won'
+        ) }} as sales_velocity_per_day
     from summed
     left join velocity
         on summed.team = velocity.team

@@ -1,0 +1,14 @@
+{#
+    F12 sales velocity, expected revenue per day, at any grain:
+    open opportunities x win rate (won / (won + lost)) x average won amount
+    (won amount / won count) / average days to win. Null when any part is.
+#}
+{% macro sales_velocity(open_opportunities, won_count, lost_count, won_amount, average_days_to_win) -%}
+    cast(
+        {{ open_opportunities }}
+        * {{ safe_divide(won_count, won_count ~ ' + ' ~ lost_count) }}
+        * {{ safe_divide(won_amount, won_count) }}
+        / nullif({{ average_days_to_win }}, 0)
+        as {{ dbt.type_numeric() }}
+    )
+{%- endmacro %}
