@@ -872,7 +872,8 @@ class Generator:
             and (renewal or new_business)
             and final_close + timedelta(days=365) <= PERIOD_END + timedelta(days=400)
         ):
-            self.pending_renewals.append((final_close + timedelta(days=330), account))
+            # the renewal opens early enough to close before the 12 months since this win run out
+            self.pending_renewals.append((final_close + timedelta(days=self.rng.randrange(260, 300)), account))
         self.opp_walks.append((opp_id, rep.user_id, account, created, history, outcome, late))
         if pushes:
             self.push_counts[opp_id] = pushes

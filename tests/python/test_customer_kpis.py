@@ -160,3 +160,34 @@ def test_planted_churners_nps_fell_before_they_left(marts) -> None:
     assert len(before_leaving) >= 20
     assert before_leaving["score"].mean() < others["score"].mean() - 2
     assert nps(before_leaving["score"]) < nps(others["score"]) - 30
+
+
+def test_lift_of_the_top_product_pair(won, marts) -> None:
+    """C5: over customers with a won product line, lift(X -> Y) = P(Y | X) / P(Y); the mart's top pair agrees."""
+    lines = read("OpportunityLineItem.csv")
+    lines = lines[~flag(lines["isdeleted"])].merge(won[["id", "accountid"]], left_on="opportunityid", right_on="id")
+    baskets = lines.groupby("accountid")["product2id"].apply(set)
+    customers = len(baskets)
+    top = marts(
+        "select product_id, paired_product_id, lift, support from marts.rpt_product_affinity "
+        "order by lift desc, product_id, paired_product_id limit 1"
+    ).iloc[0]
+    with_x = sum(top["product_id"] in basket for basket in baskets)
+    with_y = sum(top["paired_product_id"] in basket for basket in baskets)
+    both = sum({top["product_id"], top["paired_product_id"]} <= basket for basket in baskets)
+    assert both >= 2
+    assert abs(float(top["lift"]) - (both / with_x) / (with_y / customers)) < 1e-5
+    assert abs(float(top["support"]) - both / customers) < 1e-6
+    # and no pair above the minimum support has a higher lift than the one the mart ranks first
+    products = sorted(set().union(*baskets))
+    best = 0.0
+    for x in products:
+        for y in products:
+            if x == y:
+                continue
+            pair_both = sum({x, y} <= basket for basket in baskets)
+            if pair_both / customers >= 0.01:
+                px = sum(x in basket for basket in baskets)
+                py = sum(y in basket for basket in baskets)
+                best = max(best, (pair_both / px) / (py / customers))
+    assert abs(float(top["lift"]) - best) < 1e-5

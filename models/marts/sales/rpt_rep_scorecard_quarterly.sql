@@ -156,6 +156,12 @@ spine as (
         owner_user_id,
         fiscal_quarter_start_date
     from quarter_targets
+    union
+    -- owning open deals at the quarter start means a forecast, even if nothing else happened
+    select
+        owner_user_id,
+        fiscal_quarter_start_date
+    from quarter_start_pipeline
 
 ),
 
