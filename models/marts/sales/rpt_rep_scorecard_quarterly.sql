@@ -237,7 +237,13 @@ final as (
         cast(median_days_first_contact_to_won as {{ dbt.type_numeric() }})
             as median_days_first_contact_to_won,
         cast(forecast_amount as {{ dbt.type_numeric() }}) as forecast_amount,
-        {{ safe_divide('won_amount', 'forecast_amount') }} as forecast_realisation,
+        -- a quarter that has not begun has a forecast but nothing to realise yet
+        cast(
+            case
+                when fiscal_quarter_start_date <= (select as_of.as_of_date from as_of)
+                    then {{ safe_divide('won_amount', 'forecast_amount') }}
+            end as {{ dbt.type_numeric() }}
+        ) as forecast_realisation,
         cast(won_amount_target as {{ dbt.type_numeric() }}) as won_amount_target,
         {{ safe_divide('won_amount', 'won_amount_target') }} as won_amount_attainment,
         {{ safe_divide('new_leads', 'new_leads_target') }} as new_leads_attainment,

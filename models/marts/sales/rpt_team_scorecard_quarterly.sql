@@ -98,7 +98,12 @@ final as (
         cast(velocity.median_days_first_contact_to_won as {{ dbt.type_numeric() }})
             as median_days_first_contact_to_won,
         cast(summed.forecast_amount as {{ dbt.type_numeric() }}) as forecast_amount,
-        {{ safe_divide('summed.won_amount', 'summed.forecast_amount') }} as forecast_realisation,
+        cast(
+            case
+                when summed.fiscal_quarter_start_date <= (select as_of.as_of_date from as_of)
+                    then {{ safe_divide('summed.won_amount', 'summed.forecast_amount') }}
+            end as {{ dbt.type_numeric() }}
+        ) as forecast_realisation,
         cast(team_targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
         {{ safe_divide('summed.won_amount', 'team_targets.target_value') }}
             as won_amount_attainment,
