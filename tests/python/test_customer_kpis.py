@@ -134,7 +134,7 @@ def test_nps_per_month(marts) -> None:
     actual = marts("select * from marts.rpt_nps_monthly").set_index("month_start_date")
     actual.index = pd.to_datetime(actual.index)
     assert len(actual) == len(expected) > 20
-    joined = expected.join(actual, lsuffix="_x", rsuffix="_y")
+    joined = expected.join(actual, suffixes=("_x", "_y"))
     assert (joined["scored"] == joined["scored_responses"]).all()
     assert (joined["unscored"] == joined["unscored_responses"]).all()
     assert ((joined["nps_x"] - joined["nps_y"].astype(float)).abs() < 1e-5).all()

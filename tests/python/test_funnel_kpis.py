@@ -95,7 +95,7 @@ def test_win_rates_by_count_and_value(raw, marts) -> None:
     actual = actual.set_index(["owner_user_id", "quarter"]).sort_index()
     expected.index.names = ["owner_user_id", "quarter"]
     assert len(actual) == len(expected) > 200
-    joined = expected.join(actual, how="outer", lsuffix="_x", rsuffix="_y")
+    joined = expected.join(actual, how="outer", suffixes=("_x", "_y"))
     assert (joined["won"] == joined["won_opportunities"]).all()
     assert (joined["closed"] == joined["won_opportunities"] + joined["lost_opportunities"]).all()
     assert ((joined["won_amount_x"] - joined["won_amount_y"].astype(float)).abs() < CENT).all()
