@@ -1031,6 +1031,12 @@ class Generator:
         rng = self.rng
         if day > PERIOD_END or day < PERIOD_START - timedelta(days=30):
             return
+        if day < rep.hire_date:
+            return
+        if rep.ramp_first_contact_days is not None and day < rep.hire_date + timedelta(
+            days=rep.ramp_first_contact_days
+        ):
+            return  # planted: a ramping hire logs nothing before the first prospect contact
         start = self.moment(day)
         lag_days = 0 if rng.random() < 0.8 else rng.choice((0, 1, 1, 2))
         if self.gaming(rep, "backdating", day) and rng.random() < 0.6:
