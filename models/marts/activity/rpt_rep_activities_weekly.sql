@@ -1,4 +1,3 @@
-{%- set period_days = dbt.datediff('period_start', 'period_end', 'day') %}
 -- A1 per rep and week (Monday start): rpt_rep_activities_daily added up, and
 -- attainment against the rep's activity_points target for the period the
 -- week falls in, prorated to the week (target x 7 / days in the target period).
@@ -10,20 +9,10 @@ daily as (
 
 ),
 
-targets as (
-
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where metric = 'activity_points' and target_level = 'rep'
-
-),
-
 weekly_targets as (
 
-    -- the period's target spread evenly over its days, times seven
-    select
-        *,
-        target_value * 7.0 / ({{ period_days }} + 1) as weekly_target
-    from targets
+    select * from {{ ref('int_activity_point_targets_weekly') }}
+    where target_level = 'rep'
 
 ),
 

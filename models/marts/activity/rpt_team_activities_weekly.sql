@@ -1,4 +1,3 @@
-{%- set period_days = dbt.datediff('period_start', 'period_end', 'day') %}
 -- A1 per team and week: the team's reps' weeks of rpt_rep_activities_weekly
 -- added up, and attainment against the team's activity_points target,
 -- prorated to the week like the reps'.
@@ -16,20 +15,10 @@ reps as (
 
 ),
 
-targets as (
-
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where metric = 'activity_points' and target_level = 'team'
-
-),
-
 weekly_targets as (
 
-    -- the period's target spread evenly over its days, times seven
-    select
-        *,
-        target_value * 7.0 / ({{ period_days }} + 1) as weekly_target
-    from targets
+    select * from {{ ref('int_activity_point_targets_weekly') }}
+    where target_level = 'team'
 
 ),
 
