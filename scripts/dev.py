@@ -45,10 +45,13 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["build", "test", "setup"])
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the build or the test runner")
-    options = parser.parse_args(argv)
+    parser.add_argument("args", nargs="*", help="passed on, exactly as given, to the build or the test runner")
+    options = parser.parse_args(argv[:1])
+    # everything after the command goes on verbatim (a "--" included), so "test -- -k broken" reaches pytest
+    options.args = argv[1:]
 
     python = ensure_environment()
     if options.command == "setup":
