@@ -16,10 +16,8 @@ won as (
             as window_end
     from {{ ref('fct_opportunities') }}
     where
-        is_won
-        and not is_deleted
+        {{ is_won_by_as_of() }}
         and account_id is not null
-        and close_date <= (select as_of.as_of_date from {{ ref('int_export_as_of_date') }} as as_of)
 
 ),
 

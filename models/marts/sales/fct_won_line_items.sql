@@ -15,9 +15,7 @@ opportunities as (
 
     select * from {{ ref('fct_opportunities') }}
     where
-        is_won
-        and not is_deleted
-        and close_date <= (select as_of.as_of_date from {{ ref('int_export_as_of_date') }} as as_of)
+        {{ is_won_by_as_of() }}
 
 ),
 
