@@ -103,3 +103,110 @@ def test_cost_per_lead_for_one_channel_and_month(marts) -> None:
     assert actual["new_leads"].iloc[0] == len(leads) > 10
     assert abs(float(actual["spend_amount"].iloc[0]) - spend.sum()) < 0.005
     assert abs(float(actual["cost_per_lead"].iloc[0]) - spend.sum() / len(leads)) < 1e-5
+
+
+REP = "005SK0000000000012"  # an account executive employed through 2025, with targets
+
+
+@pytest.fixture(scope="module")
+def visits() -> pd.DataFrame:
+    """Completed, non-deleted visits (event types the seed marks as visits), with the account each concerns."""
+    seed = read("activity_types.csv", REFERENCE)
+    visit_types = set(seed.loc[(seed["activity_object"] == "Event") & flag(seed["is_visit"]), "crm_type"])
+    events = read("Event.csv")
+    events = events[~flag(events["isdeleted"]) & events["type"].isin(visit_types)].copy()
+    contacts = read("Contact.csv").set_index("id")["accountid"]
+    opportunities = read("Opportunity.csv").set_index("id")["accountid"]
+
+    def account_of(row) -> str:
+        if row.accountid:
+            return row.accountid
+        if row.whatid.startswith("001"):
+            return row.whatid
+        if row.whoid.startswith("003") and contacts.get(row.whoid, ""):
+            return contacts[row.whoid]
+        return opportunities.get(row.whatid, "") if row.whatid.startswith("006") else ""
+
+    events["account"] = [account_of(row) for row in events.itertuples()]
+    events["lead"] = events["whoid"].where(events["whoid"].str.startswith("00Q"), "")
+    return events
+
+
+def test_visits_per_day_for_one_rep_and_month(visits, marts) -> None:
+    """A2: the rep's visits on every day of May 2025, and visits per working day of the weeks inside that month."""
+    mine = visits[(visits["ownerid"] == REP) & visits["activitydate"].str.startswith("2025-05")]
+    per_day = mine["activitydate"].value_counts()
+    daily = marts(
+        f"select cast(activity_date as varchar) as day, visits from marts.rpt_rep_activities_daily "
+        f"where owner_user_id = '{REP}' and activity_date between '2025-05-01' and '2025-05-31' and visits > 0"
+    ).set_index("day")["visits"]
+    assert daily.to_dict() == per_day.to_dict()
+    assert per_day.sum() > 10
+    # the Mondays of the weeks that lie wholly in May 2025: 5, 12, 19 and 26 May (Monday to Friday = 5 working days)
+    weekly = marts(
+        f"select cast(week_start_date as varchar) as week, working_days, visits, visits_per_working_day "
+        f"from marts.rpt_rep_visits_weekly where owner_user_id = '{REP}' "
+        f"and week_start_date in ('2025-05-05', '2025-05-12', '2025-05-19', '2025-05-26')"
+    ).set_index("week")
+    for monday in ("2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26"):
+        days = pd.date_range(monday, periods=7).strftime("%Y-%m-%d")
+        expected = int(mine["activitydate"].isin(days).sum())
+        assert weekly.loc[monday, "working_days"] == 5
+        assert weekly.loc[monday, "visits"] == expected
+        assert abs(float(weekly.loc[monday, "visits_per_working_day"]) - expected / 5) < 1e-6
+
+
+def test_capacity_plan_of_one_rep_for_one_year(visits, marts) -> None:
+    """A4 for 2025, every step recomputed from the roster, targets, events and opportunities."""
+    roster = read("rep_roster.csv").set_index("user_id")
+    hire, leave = roster.loc[REP, "hire_date"], roster.loc[REP, "termination_date"]
+    assert hire < "2025-01-01" and leave == "", "the test needs a rep employed all of 2025"
+    working_days = 220.0  # var working_days_per_year, employed on every weekday of the year
+
+    opportunities = read("Opportunity.csv")
+    opportunities = opportunities[~flag(opportunities["isdeleted"])]
+    won = opportunities[flag(opportunities["iswon"])]
+    first_won = won.groupby("accountid")["closedate"].min()
+    mine = visits[(visits["ownerid"] == REP) & visits["activitydate"].str.startswith("2025")]
+
+    def is_loyalty(account: str, day: str) -> bool:
+        if not account or first_won.get(account, "9999") > day:
+            return False
+        deals = opportunities[opportunities["accountid"] == account]
+        open_then = (deals["createddate"].str[:10] <= day) & (~flag(deals["isclosed"]) | (deals["closedate"] >= day))
+        return not open_then.any()
+
+    loyalty = sum(is_loyalty(a, d) for a, d in zip(mine["account"], mine["activitydate"], strict=True))
+
+    targets = read("sales_targets.csv")
+    targets = targets[(targets["user_id"] == REP) & targets["period_start"].str.startswith("2025")]
+    visits_per_day = pd.to_numeric(targets.loc[targets["metric"] == "visits_per_day", "target_value"]).mean()
+    won_target = pd.to_numeric(targets.loc[targets["metric"] == "won_amount", "target_value"]).sum()
+
+    orders = won[(won["ownerid"] == REP) & won["closedate"].str.startswith("2025")]
+    assert (orders["currencyisocode"] == "EUR").all(), "amounts are taken as EUR here"
+    average_order_size = pd.to_numeric(orders["amount"]).sum() / len(orders)
+    visits_per_order = len(mine) / len(orders)
+
+    visit_capacity = working_days * visits_per_day
+    sales_capacity = visit_capacity - loyalty
+    revenue_capacity = visits_per_order * won_target / average_order_size
+    expected = {
+        "working_days": working_days,
+        "visits_per_day": visits_per_day,
+        "visit_capacity": visit_capacity,
+        "service_visits": loyalty,
+        "sales_capacity": sales_capacity,
+        "won_amount_target": won_target,
+        "average_order_size": average_order_size,
+        "visits_per_order": visits_per_order,
+        "revenue_capacity": revenue_capacity,
+        "rest_capacity": sales_capacity - revenue_capacity,
+    }
+    actual = marts(
+        f"select * from marts.rpt_rep_capacity_plan_yearly where owner_user_id = '{REP}' and fiscal_year = 2025"
+    ).iloc[0]
+    assert loyalty > 0 and len(orders) > 3 and won_target > 0
+    for column, value in expected.items():
+        assert abs(float(actual[column]) - value) < 1e-3 * max(1.0, abs(value)), (column, actual[column], value)
+    assert bool(actual["is_rest_capacity_negative"]) == (expected["rest_capacity"] < 0)

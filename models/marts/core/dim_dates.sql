@@ -39,6 +39,7 @@ fiscal as (
         fiscal_month_index + 1 as fiscal_month_of_year,
         cast(floor(fiscal_month_index / 3.0) as {{ dbt.type_int() }}) + 1 as fiscal_quarter_of_year,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
+        cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start_date,
         cast({{ dbt.last_day('date_day', 'month') }} as date) as month_end_date,
         cast({{ dbt.dateadd(
             'month', '-mod(fiscal_month_index, 3)', dbt.date_trunc('month', 'date_day')
@@ -58,6 +59,10 @@ final as (
         calendar_month,
         month_start_date,
         month_end_date,
+        week_start_date,
+        -- Monday to Friday (weeks start on Monday on every supported engine)
+        coalesce({{ dbt.datediff('week_start_date', 'date_day', 'day') }} < 5, false)  -- noqa: LT05
+            as is_weekday,
         fiscal_month_of_year,
         fiscal_quarter_of_year,
         fiscal_quarter_start_date,

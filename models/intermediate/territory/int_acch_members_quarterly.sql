@@ -1,0 +1,263 @@
+-- A6: one row per member of an ACCH population and fiscal quarter, with the
+-- four ACCH flags measured at the quarter end (at the as-of date for the
+-- quarter still running). Members are accounts (the population of their
+-- territory) and contacts (the population of their account, read for key
+-- accounts). A member counts from its creation; soft deletes are left out.
+--   aware:       any two-way contact logged up to the evaluation date
+--   covered:     at least var coverage_min_visits visits in the 90 days up to it
+--   considering: an opportunity open on it, or won in the 12 months up to it
+--   hit:         an opportunity won in the 12 months up to it
+-- A contact takes part in an opportunity when an activity with the contact
+-- was logged on it. Quarters are mapped to each opportunity and visit
+-- through their validity window, so the cost grows with the records, not
+-- with quarters x history.
+with
+
+as_of as (
+
+    select * from {{ ref('int_export_as_of_date') }}
+
+),
+
+quarters as (
+
+    select
+        dates.fiscal_quarter_start_date,
+        min(
+            case
+                when dates.fiscal_quarter_end_date < as_of.as_of_date
+                    then dates.fiscal_quarter_end_date
+                else as_of.as_of_date
+            end
+        ) as evaluation_date
+    from {{ ref('dim_dates') }} as dates
+    cross join as_of
+    where dates.fiscal_quarter_start_date <= as_of.as_of_date
+    group by 1
+
+),
+
+quarter_windows as (
+
+    select
+        fiscal_quarter_start_date,
+        evaluation_date,
+        cast({{ dbt.dateadd('day', -90, 'evaluation_date') }} as date) as coverage_window_start,
+        cast({{ dbt.dateadd('month', -12, 'evaluation_date') }} as date) as hit_window_start
+    from quarters
+
+),
+
+accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+    where not is_deleted
+
+),
+
+contacts as (
+
+    select * from {{ ref('stg_salesforce__contacts') }}
+    where not is_deleted
+
+),
+
+activities as (
+
+    select * from {{ ref('fct_activities') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('fct_opportunities') }}
+    where not is_deleted
+
+),
+
+-- each opportunity on the quarters it counts for (windows are exclusive at
+-- their start, inclusive at the evaluation date)
+opportunity_quarters as (
+
+    select
+        opportunities.opportunity_id,
+        opportunities.account_id,
+        quarter_windows.fiscal_quarter_start_date,
+        opportunities.is_won
+        and opportunities.close_date > quarter_windows.hit_window_start
+        and opportunities.close_date <= quarter_windows.evaluation_date as is_hit,
+        case
+            when
+                opportunities.is_won
+                and opportunities.close_date > quarter_windows.hit_window_start
+                and opportunities.close_date <= quarter_windows.evaluation_date
+                then opportunities.amount
+        end as won_amount
+    from opportunities
+    inner join quarter_windows
+        on
+            opportunities.created_date <= quarter_windows.evaluation_date
+            and (
+                not opportunities.is_closed
+                or opportunities.close_date > quarter_windows.evaluation_date
+                or (
+                    opportunities.is_won
+                    and opportunities.close_date > quarter_windows.hit_window_start
+                )
+            )
+
+),
+
+account_opportunity_flags as (
+
+    select
+        account_id,
+        fiscal_quarter_start_date,
+        max(case when is_hit then 1 else 0 end) as is_hit,
+        coalesce(sum(won_amount), 0) as won_amount_last_12_months
+    from opportunity_quarters
+    group by 1, 2
+
+),
+
+contact_opportunities as (
+
+    select distinct
+        contact_id,
+        opportunity_id
+    from activities
+    where contact_id is not null and opportunity_id is not null
+
+),
+
+contact_opportunity_flags as (
+
+    select
+        contact_opportunities.contact_id,
+        opportunity_quarters.fiscal_quarter_start_date,
+        max(case when opportunity_quarters.is_hit then 1 else 0 end) as is_hit
+    from contact_opportunities
+    inner join opportunity_quarters
+        on contact_opportunities.opportunity_id = opportunity_quarters.opportunity_id
+    group by 1, 2
+
+),
+
+first_two_way_contacts as (
+
+    select
+        'account' as member_type,
+        account_id as member_id,
+        min(activity_date) as first_two_way_contact_date
+    from activities
+    where is_two_way_contact and account_id is not null
+    group by 1, 2
+
+    union all
+
+    select
+        'contact' as member_type,
+        contact_id as member_id,
+        min(activity_date) as first_two_way_contact_date
+    from activities
+    where is_two_way_contact and contact_id is not null
+    group by 1, 2
+
+),
+
+visit_quarters as (
+
+    {% for member_type in ['account', 'contact'] -%}
+        select
+            '{{ member_type }}' as member_type,
+            activities.{{ member_type }}_id as member_id,
+            quarter_windows.fiscal_quarter_start_date,
+            count(*) as visits_last_90_days
+        from activities
+        inner join quarter_windows
+            on
+                activities.activity_date > quarter_windows.coverage_window_start
+                and activities.activity_date <= quarter_windows.evaluation_date
+        where activities.is_visit and activities.{{ member_type }}_id is not null
+        group by 1, 2, 3
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+members as (
+
+    select
+        'account' as member_type,
+        accounts.account_id as member_id,
+        accounts.account_id,
+        accounts.territory,
+        quarter_windows.fiscal_quarter_start_date,
+        quarter_windows.evaluation_date,
+        account_flags.is_hit,
+        account_flags.account_id is not null as is_considering
+    from accounts
+    inner join quarter_windows
+        on cast(accounts.created_at as date) <= quarter_windows.evaluation_date
+    left join account_opportunity_flags as account_flags
+        on
+            accounts.account_id = account_flags.account_id
+            and quarter_windows.fiscal_quarter_start_date = account_flags.fiscal_quarter_start_date
+
+    union all
+
+    select
+        'contact' as member_type,
+        contacts.contact_id as member_id,
+        contacts.account_id,
+        accounts.territory,
+        quarter_windows.fiscal_quarter_start_date,
+        quarter_windows.evaluation_date,
+        contact_flags.is_hit,
+        contact_flags.contact_id is not null as is_considering
+    from contacts
+    inner join quarter_windows
+        on cast(contacts.created_at as date) <= quarter_windows.evaluation_date
+    left join accounts on contacts.account_id = accounts.account_id
+    left join contact_opportunity_flags as contact_flags
+        on
+            contacts.contact_id = contact_flags.contact_id
+            and quarter_windows.fiscal_quarter_start_date = contact_flags.fiscal_quarter_start_date
+
+),
+
+final as (
+
+    select
+        members.member_type,
+        members.member_id,
+        members.account_id,
+        members.territory,
+        members.fiscal_quarter_start_date,
+        members.evaluation_date,
+        coalesce(account_flags.won_amount_last_12_months, 0)
+        >= {{ var('key_account_min_won_amount') }} as is_key_account,
+        coalesce(first_contacts.first_two_way_contact_date <= members.evaluation_date, false)
+            as is_aware,
+        coalesce(visit_quarters.visits_last_90_days, 0) >= {{ var('coverage_min_visits') }}
+            as is_covered,
+        members.is_considering,
+        coalesce(members.is_hit = 1, false) as is_hit
+    from members
+    left join account_opportunity_flags as account_flags
+        on
+            members.account_id = account_flags.account_id
+            and members.fiscal_quarter_start_date = account_flags.fiscal_quarter_start_date
+    left join first_two_way_contacts as first_contacts
+        on
+            members.member_type = first_contacts.member_type
+            and members.member_id = first_contacts.member_id
+    left join visit_quarters
+        on
+            members.member_type = visit_quarters.member_type
+            and members.member_id = visit_quarters.member_id
+            and members.fiscal_quarter_start_date = visit_quarters.fiscal_quarter_start_date
+
+)
+
+select * from final
