@@ -1,0 +1,84 @@
+-- I4 per rep and fiscal quarter of the close: won value and won deals in
+-- all, and in the last var quarter_end_days days of the quarter, beside the
+-- share of the quarter those days make up (what an even spread would give).
+-- The same counts over this quarter and the one before it are added, so one
+-- or two deals in a thin quarter do not decide a flag on their own.
+with
+
+won as (
+
+    select * from {{ ref('fct_opportunities') }}
+    where {{ is_won_by_as_of() }}
+
+),
+
+dates as (
+
+    select * from {{ ref('dim_dates') }}
+
+),
+
+quarter_days as (
+
+    select
+        fiscal_quarter_start_date,
+        count(*) as days_in_quarter
+    from dates
+    group by 1
+
+),
+
+closes as (
+
+    select
+        won.owner_user_id,
+        dates.fiscal_quarter_start_date,
+        won.amount,
+        {{ dbt.datediff('won.close_date', 'dates.fiscal_quarter_end_date', 'day') }}
+        < {{ var('quarter_end_days') }} as is_quarter_end_close
+    from won
+    inner join dates on won.close_date = dates.date_day
+
+),
+
+rep_quarters as (
+
+    select
+        closes.owner_user_id,
+        closes.fiscal_quarter_start_date,
+        count(*) as won_opportunities,
+        sum(case when closes.is_quarter_end_close then 1 else 0 end)
+            as quarter_end_won_opportunities,
+        sum(closes.amount) as won_amount,
+        sum(case when closes.is_quarter_end_close then closes.amount else 0 end)
+            as quarter_end_won_amount,
+        {{ var('quarter_end_days') }} * 1.0 / max(quarter_days.days_in_quarter)
+            as expected_quarter_end_share
+    from closes
+    inner join quarter_days
+        on closes.fiscal_quarter_start_date = quarter_days.fiscal_quarter_start_date
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        this_quarter.*,
+        this_quarter.won_amount + coalesce(previous_quarter.won_amount, 0)
+            as two_quarter_won_amount,
+        this_quarter.quarter_end_won_amount + coalesce(previous_quarter.quarter_end_won_amount, 0)
+            as two_quarter_quarter_end_won_amount,
+        this_quarter.quarter_end_won_opportunities
+        + coalesce(previous_quarter.quarter_end_won_opportunities, 0)
+            as two_quarter_quarter_end_won_opportunities
+    from rep_quarters as this_quarter
+    left join rep_quarters as previous_quarter
+        on
+            this_quarter.owner_user_id = previous_quarter.owner_user_id
+            and previous_quarter.fiscal_quarter_start_date
+            = cast({{ dbt.dateadd('month', -3, 'this_quarter.fiscal_quarter_start_date') }} as date)
+
+)
+
+select * from final
