@@ -4,7 +4,8 @@
 1. lint: ruff (Python) and sqlfluff with the dbt templater (SQL models);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
-3. the same dbt build on a throwaway PostgreSQL 15 server;
+3. the same dbt build on a throwaway PostgreSQL 15 server, then the
+   Great Expectations mart suites against it;
 4. pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, and the numbers.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -57,22 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
 
         if not options.skip_postgres:
-            stage(
-                "build: PostgreSQL 15",
-                [
-                    PYTHON,
-                    "scripts/local_postgres.py",
-                    "--",
-                    DBT,
-                    "build",
-                    "--project-dir",
-                    ".",
-                    "--profiles-dir",
-                    ".",
-                    "--target-path",
-                    "target/postgres",
-                ],
-            )
+            dbt_build = [DBT, "build", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/postgres"]
+            mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]
+            mart_suites += ["--manifest", "target/postgres/manifest.json"]
+            both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)}"
+            postgres = [PYTHON, "scripts/local_postgres.py", "--", "sh", "-c", both]
+            stage("build: PostgreSQL 15, then its mart suites", postgres)
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
         stage("pytest", [PYTHON, "-m", "pytest", *pytest_args], env)

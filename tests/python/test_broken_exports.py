@@ -62,7 +62,8 @@ def assert_rejected(result: BuildResult, published: Path, digest: str, *expected
         assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
     assert "Nothing was published" in result.stderr
     assert sha256(published) == digest, "the published warehouse changed"
-    leftovers = [p.name for p in published.parent.iterdir() if p.name != published.name]
+    # the Data Docs of the failed run are written on purpose (they show why); nothing else may remain
+    leftovers = [p.name for p in published.parent.iterdir() if p.name not in (published.name, "data_docs")]
     assert not leftovers, f"build files left behind: {leftovers}"
 
 
@@ -134,11 +135,19 @@ def unreadable_file(export: Path) -> list[str]:
 
 
 def unmapped_stage(export: Path) -> list[str]:
-    """Valid CSV, but a stage name the stage-mapping seed does not know: a dbt test stops the build."""
+    """Valid CSV, but a stage name the stage-mapping seed does not know: the raw-export suite stops the build."""
     header, rows, encoding, newline = read_csv(export / "Opportunity.csv")
     rows[0][header.index("StageName")] = "Verbal Commit"
     write_csv(export / "Opportunity.csv", header, rows, encoding, newline)
-    return ["dbt build failed"]
+    return ["[BLOCKING] raw.Opportunity: expect_column_values_to_be_in_set(column=StageName", "Verbal Commit"]
+
+
+def nps_score_out_of_range(export: Path) -> list[str]:
+    """A whole number the loader accepts, but no NPS score: a blocking Great Expectations expectation stops the run."""
+    header, rows, encoding, newline = read_csv(export / "nps_responses.csv")
+    rows[3][header.index("score")] = "11"
+    write_csv(export / "nps_responses.csv", header, rows, encoding, newline)
+    return ["[BLOCKING] raw.nps_responses: expect_column_values_to_be_between(column=score", "e.g. 11.0"]
 
 
 BAD_CASES: dict[str, Callable[[Path], list[str]]] = {
@@ -154,6 +163,7 @@ BAD_CASES: dict[str, Callable[[Path], list[str]]] = {
         several_problems_in_one_file,
         unreadable_file,
         unmapped_stage,
+        nps_score_out_of_range,
     )
 }
 
@@ -196,8 +206,23 @@ def optional_file_absent(export: Path) -> None:
     (export / "nps_responses.csv").unlink()
 
 
+def completed_task_after_the_as_of_date(export: Path) -> None:
+    """A warning-level expectation fails: the run publishes and reports it."""
+    header, rows, encoding, newline = read_csv(export / "Task.csv")
+    row = next(r for r in rows if r[header.index("IsClosed")].lower() == "true")
+    row[header.index("ActivityDate")] = "2031-01-15"
+    write_csv(export / "Task.csv", header, rows, encoding, newline)
+
+
 GOOD_CASES: dict[str, Callable[[Path], None]] = {
-    f.__name__: f for f in (unknown_extra_columns, header_case_changed, windows_1252_file, optional_file_absent)
+    f.__name__: f
+    for f in (
+        unknown_extra_columns,
+        header_case_changed,
+        windows_1252_file,
+        optional_file_absent,
+        completed_task_after_the_as_of_date,
+    )
 }
 
 
@@ -220,6 +245,10 @@ def test_harmless_difference_builds(case: str, fresh_copy, tmp_path: Path) -> No
         if case == "optional_file_absent":
             assert con.execute("select count(*) from staging.stg_sales_ops__nps_responses").fetchone()[0] == 0
             assert "warning: nps_responses.csv is absent (optional)" in result.stderr
+        if case == "completed_task_after_the_as_of_date":
+            assert "[WARNING] raw.Task: expect_column_values_to_be_between(column=CompletedOn" in result.stderr
+            assert "1 of " in result.stderr
+    assert (publish.parent / "data_docs" / "index.html").exists()
 
 
 def test_another_export_builds_with_the_documented_option_alone(published: Path, other_export: Path) -> None:

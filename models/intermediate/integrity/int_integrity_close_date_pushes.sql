@@ -106,7 +106,7 @@ final as (
         open_counts.open_opportunities,
         coalesce(push_counts.pushed_opportunities, 0) as pushed_opportunities,
         coalesce(push_counts.close_date_pushes, 0) as close_date_pushes,
-        coalesce(push_counts.slipped_amount, 0) as slipped_amount
+        cast(coalesce(push_counts.slipped_amount, 0) as {{ dbt.type_numeric() }}) as slipped_amount
     from open_counts
     left join push_counts
         on

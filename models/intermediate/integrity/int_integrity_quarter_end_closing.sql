@@ -49,11 +49,15 @@ rep_quarters as (
         count(*) as won_opportunities,
         sum(case when closes.is_quarter_end_close then 1 else 0 end)
             as quarter_end_won_opportunities,
-        sum(closes.amount) as won_amount,
-        sum(case when closes.is_quarter_end_close then closes.amount else 0 end)
-            as quarter_end_won_amount,
-        {{ var('quarter_end_days') }} * 1.0 / max(quarter_days.days_in_quarter)
-            as expected_quarter_end_share
+        cast(sum(closes.amount) as {{ dbt.type_numeric() }}) as won_amount,
+        cast(
+            sum(case when closes.is_quarter_end_close then closes.amount else 0 end)
+            as {{ dbt.type_numeric() }}
+        ) as quarter_end_won_amount,
+        cast(
+            {{ var('quarter_end_days') }} * 1.0 / max(quarter_days.days_in_quarter)
+            as {{ dbt.type_numeric() }}
+        ) as expected_quarter_end_share
     from closes
     inner join quarter_days
         on closes.fiscal_quarter_start_date = quarter_days.fiscal_quarter_start_date
@@ -65,10 +69,15 @@ final as (
 
     select
         this_quarter.*,
-        this_quarter.won_amount + coalesce(previous_quarter.won_amount, 0)
-            as two_quarter_won_amount,
-        this_quarter.quarter_end_won_amount + coalesce(previous_quarter.quarter_end_won_amount, 0)
-            as two_quarter_quarter_end_won_amount,
+        cast(
+            this_quarter.won_amount + coalesce(previous_quarter.won_amount, 0)
+            as {{ dbt.type_numeric() }}
+        ) as two_quarter_won_amount,
+        cast(
+            this_quarter.quarter_end_won_amount
+            + coalesce(previous_quarter.quarter_end_won_amount, 0)
+            as {{ dbt.type_numeric() }}
+        ) as two_quarter_quarter_end_won_amount,
         this_quarter.quarter_end_won_opportunities
         + coalesce(previous_quarter.quarter_end_won_opportunities, 0)
             as two_quarter_quarter_end_won_opportunities
