@@ -1,6 +1,8 @@
 -- A2 per rep and week (Monday start): visits per working day, customer vs
 -- non-customer visits, prospect and loyalty visits. A week appears when the
--- rep was employed in it (up to the as-of date) or logged a visit in it.
+-- rep was employed in it (up to the as-of date) or logged a visit in it. The
+-- target is the rep's visits_per_day target of the period containing the
+-- week's Monday (sales_targets.csv).
 with
 
 working_days as (
@@ -32,6 +34,13 @@ visits as (
 reps as (
 
     select * from {{ ref('dim_reps') }}
+
+),
+
+visit_targets as (
+
+    select * from {{ ref('stg_sales_ops__sales_targets') }}
+    where metric = 'visits_per_day' and target_level = 'rep'
 
 ),
 
@@ -69,9 +78,18 @@ final as (
             'rep_weeks.customer_visits', 'rep_weeks.visits - rep_weeks.customer_visits'
         ) }} as customer_to_non_customer_visit_ratio,
         cast(rep_weeks.prospect_visits as {{ dbt.type_int() }}) as prospect_visits,
-        cast(rep_weeks.loyalty_visits as {{ dbt.type_int() }}) as loyalty_visits
+        cast(rep_weeks.loyalty_visits as {{ dbt.type_int() }}) as loyalty_visits,
+        cast(visit_targets.target_value as {{ dbt.type_numeric() }}) as visits_per_day_target,
+        {{ safe_divide(
+            safe_divide('rep_weeks.visits', 'rep_weeks.working_days'), 'visit_targets.target_value'
+        ) }} as visits_per_day_attainment
     from rep_weeks
     left join reps on rep_weeks.owner_user_id = reps.user_id
+    left join visit_targets
+        on
+            rep_weeks.owner_user_id = visit_targets.user_id
+            and rep_weeks.week_start_date >= visit_targets.period_start
+            and rep_weeks.week_start_date <= visit_targets.period_end
 
 )
 
