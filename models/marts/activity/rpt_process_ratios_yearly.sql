@@ -34,24 +34,20 @@ activities as (
 
 ),
 
-closed_opportunities as (
+-- orders and quotes as the rep scorecard counts them per quarter (F5, F10),
+-- added up to the fiscal year
+scorecard_quarters as (
 
     select
-        opportunities.owner_user_id,
-        reps.team,
+        scorecard.owner_user_id,
+        scorecard.team,
         dates.fiscal_year,
-        opportunities.is_won,
-        opportunities.amount,
-        -- reached Quote (funnel stage 5) or a later stage
-        opportunities.highest_funnel_stage_order >= 5 as reached_quote
-    from {{ ref('fct_opportunities') }} as opportunities
-    inner join dates on opportunities.close_date = dates.date_day
-    left join reps on opportunities.owner_user_id = reps.user_id
-    where
-        opportunities.is_closed
-        and not opportunities.is_deleted
-        and opportunities.close_date
-        <= (select as_of.as_of_date from {{ ref('int_export_as_of_date') }} as as_of)
+        scorecard.closed_after_quote,
+        scorecard.won_after_quote,
+        scorecard.won_opportunities,
+        scorecard.won_amount
+    from {{ ref('rpt_rep_scorecard_quarterly') }} as scorecard
+    inner join dates on scorecard.fiscal_quarter_start_date = dates.date_day
 
 ),
 
@@ -86,20 +82,22 @@ order_rows as (
         team,
         owner_user_id,
         fiscal_year,
-        is_won,
-        amount,
-        reached_quote
-    from closed_opportunities
+        closed_after_quote,
+        won_after_quote,
+        won_opportunities,
+        won_amount
+    from scorecard_quarters
     union all
     select
         'team' as aggregation_level,
         team,
         null as owner_user_id,
         fiscal_year,
-        is_won,
-        amount,
-        reached_quote
-    from closed_opportunities
+        closed_after_quote,
+        won_after_quote,
+        won_opportunities,
+        won_amount
+    from scorecard_quarters
     where team is not null
 
 ),
@@ -126,10 +124,10 @@ order_counts as (
         team,
         owner_user_id,
         fiscal_year,
-        sum(case when reached_quote then 1 else 0 end) as quotes_closed,
-        sum(case when reached_quote and is_won then 1 else 0 end) as quotes_won,
-        sum(case when is_won then 1 else 0 end) as orders,
-        sum(case when is_won then amount else 0 end) as won_amount
+        sum(closed_after_quote) as quotes_closed,
+        sum(won_after_quote) as quotes_won,
+        sum(won_opportunities) as orders,
+        sum(won_amount) as won_amount
     from order_rows
     group by 1, 2, 3, 4
 

@@ -231,6 +231,8 @@ final as (
         {{ safe_divide('won_opportunities', 'won_opportunities + lost_opportunities') }}
             as win_rate_by_count,
         {{ safe_divide('won_amount', 'closed_amount') }} as win_rate_by_value,
+        cast(closed_after_quote as {{ dbt.type_int() }}) as closed_after_quote,
+        cast(won_after_quote as {{ dbt.type_int() }}) as won_after_quote,
         {{ safe_divide('won_after_quote', 'closed_after_quote') }} as quote_to_close_ratio,
         cast(average_days_first_contact_to_won as {{ dbt.type_numeric() }})
             as average_days_first_contact_to_won,
