@@ -5,13 +5,13 @@ with
 
 tasks as (
 
-    select * from {{ ref('stg_salesforce__tasks') }}
+    select * from {{ ref('int_tasks_as_of') }}
 
 ),
 
 events as (
 
-    select * from {{ ref('stg_salesforce__events') }}
+    select * from {{ ref('int_events_as_of') }}
 
 ),
 
@@ -44,8 +44,8 @@ unioned as (
         account_id as rolled_up_account_id,
         activity_date,
         created_at,
-        -- an event counts as done once its date has passed; the as-of filter is applied downstream
-        true as is_completed,
+        -- an event is done once its date has passed (int_events_as_of)
+        is_completed,
         is_deleted,
         cast(duration_minutes as {{ dbt.type_numeric() }}) as duration_minutes
     from events

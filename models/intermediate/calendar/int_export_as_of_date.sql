@@ -19,14 +19,16 @@ latest_export_timestamps as (
 
 final as (
 
+    -- always an aggregate, so always exactly one row
     select
         {% if var('as_of_date', none) -%}
             cast('{{ var("as_of_date") }}' as date) as as_of_date,
-            'var as_of_date' as as_of_date_source
+            'var as_of_date' as as_of_date_source,
         {%- else -%}
             cast(max(latest_at) as date) as as_of_date,
-            'latest export timestamp' as as_of_date_source
+            'latest export timestamp' as as_of_date_source,
         {%- endif %}
+        cast(max(latest_at) as date) as latest_export_date
     from latest_export_timestamps
 
 )

@@ -13,7 +13,7 @@ accounts as (
 
 staged_accounts as (
 
-    select * from {{ ref('stg_salesforce__accounts') }}
+    select * from {{ ref('int_accounts_as_of') }}
 
 ),
 
@@ -22,7 +22,7 @@ leads as (
     select
         converted_account_id as account_id,
         min(lead_source) as lead_source
-    from {{ ref('stg_salesforce__leads') }}
+    from {{ ref('int_leads_as_of') }}
     where not is_deleted and converted_account_id is not null
     group by 1
 

@@ -16,7 +16,7 @@ won as (
             as window_end
     from {{ ref('fct_opportunities') }}
     where
-        {{ is_won_by_as_of() }}
+        {{ is_counted_win() }}
         and account_id is not null
 
 ),

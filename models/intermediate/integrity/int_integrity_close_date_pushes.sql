@@ -7,7 +7,7 @@ with
 
 field_history as (
 
-    select * from {{ ref('stg_salesforce__opportunity_field_history') }}
+    select * from {{ ref('int_opportunity_field_history_as_of') }}
     where field_name = 'CloseDate' and not is_deleted
 
 ),

@@ -9,7 +9,7 @@ won as (
 
     select * from {{ ref('fct_opportunities') }}
     where
-        {{ is_won_by_as_of() }}
+        {{ is_counted_win() }}
         and coalesce(opportunity_type, '') not in (
             {%- for type in var('late_registration_excluded_types') %}
                 '{{ type }}'{% if not loop.last %},{% endif %}

@@ -7,7 +7,6 @@ with
 opportunities as (
 
     select * from {{ ref('fct_opportunities') }}
-    where close_date <= (select as_of.as_of_date from {{ ref('int_export_as_of_date') }} as as_of)
 
 ),
 

@@ -8,7 +8,7 @@ with
 won as (
 
     select * from {{ ref('fct_opportunities') }}
-    where {{ is_won_by_as_of() }}
+    where {{ is_counted_win() }}
 
 ),
 

@@ -9,7 +9,7 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_as_of') }}
     where not is_deleted
 
 ),

@@ -7,13 +7,13 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_as_of') }}
 
 ),
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_as_of') }}
     where not is_deleted and converted_opportunity_id is not null
 
 ),

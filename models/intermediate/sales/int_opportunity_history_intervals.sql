@@ -6,7 +6,7 @@ with
 
 history as (
 
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select * from {{ ref('int_opportunity_history_as_of') }}
     where not is_deleted
 
 ),

@@ -57,7 +57,7 @@ accounts as (
 
 contacts as (
 
-    select * from {{ ref('stg_salesforce__contacts') }}
+    select * from {{ ref('int_contacts_as_of') }}
     where not is_deleted
 
 ),

@@ -7,11 +7,7 @@ with
 activities as (
 
     select * from {{ ref('int_activities_unioned') }}
-    where
-        is_completed
-        and not is_deleted
-        and activity_date
-        <= (select as_of.as_of_date from {{ ref('int_export_as_of_date') }} as as_of)
+    where is_completed and not is_deleted
 
 ),
 
@@ -23,13 +19,13 @@ activity_types as (
 
 contacts as (
 
-    select * from {{ ref('stg_salesforce__contacts') }}
+    select * from {{ ref('int_contacts_as_of') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_as_of') }}
 
 ),
 

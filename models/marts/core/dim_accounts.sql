@@ -4,13 +4,13 @@ with
 
 accounts as (
 
-    select * from {{ ref('stg_salesforce__accounts') }}
+    select * from {{ ref('int_accounts_as_of') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_as_of') }}
     where is_won and not is_deleted
 
 ),

@@ -10,7 +10,7 @@ users as (
 
 roster as (
 
-    select * from {{ ref('stg_sales_ops__rep_roster') }}
+    select * from {{ ref('int_rep_roster_as_of') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 responses as (
 
-    select * from {{ ref('stg_sales_ops__nps_responses') }}
+    select * from {{ ref('int_nps_responses_as_of') }}
 
 ),
 

@@ -6,7 +6,7 @@ opportunities as (
 
     select * from {{ ref('fct_opportunities') }}
     where
-        {{ is_won_by_as_of() }}
+        {{ is_counted_win() }}
 
 ),
 

@@ -6,7 +6,7 @@ with
 
 spend as (
 
-    select * from {{ ref('stg_sales_ops__marketing_spend') }}
+    select * from {{ ref('int_marketing_spend_as_of') }}
 
 ),
 

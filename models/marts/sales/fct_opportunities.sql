@@ -4,7 +4,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_as_of') }}
 
 ),
 
@@ -45,7 +45,7 @@ converted_leads as (
         converted_opportunity_id as opportunity_id,
         min(lead_id) as lead_id,
         min(lead_source) as lead_source
-    from {{ ref('stg_salesforce__leads') }}
+    from {{ ref('int_leads_as_of') }}
     where not is_deleted and converted_opportunity_id is not null
     group by converted_opportunity_id
 

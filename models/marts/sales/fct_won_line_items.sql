@@ -6,7 +6,7 @@ with
 
 line_items as (
 
-    select * from {{ ref('stg_salesforce__opportunity_line_items') }}
+    select * from {{ ref('int_opportunity_line_items_as_of') }}
     where not is_deleted
 
 ),
@@ -15,7 +15,7 @@ opportunities as (
 
     select * from {{ ref('fct_opportunities') }}
     where
-        {{ is_won_by_as_of() }}
+        {{ is_counted_win() }}
 
 ),
 

@@ -21,12 +21,6 @@ dates as (
 
 ),
 
-as_of as (
-
-    select * from {{ ref('int_export_as_of_date') }}
-
-),
-
 counted as (
 
     select
@@ -38,18 +32,14 @@ counted as (
         sum(case when leads.is_converted then 1 else 0 end) as converted_leads,
         sum(
             case
-                when leads.is_converted
-                    and opportunities.is_won
-                    and opportunities.close_date <= as_of.as_of_date
+                when leads.is_converted and opportunities.is_won
                     then 1
                 else 0
             end
         ) as converted_won_leads
     from leads
-    cross join as_of
     inner join dates on leads.created_date = dates.date_day
     left join opportunities on leads.converted_opportunity_id = opportunities.opportunity_id
-    where leads.created_date <= as_of.as_of_date
     group by 1, 2, 3
 
 ),

@@ -95,7 +95,6 @@ lead_health as (
     cross join as_of
     left join lead_stages on leads.lead_status = lead_stages.crm_value
     where not leads.is_converted and not coalesce(lead_stages.is_closed, false)
-        and leads.created_date <= as_of.as_of_date
     group by 1
 
 ),

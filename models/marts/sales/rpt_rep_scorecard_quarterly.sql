@@ -77,7 +77,7 @@ closed as (
             as median_days_first_contact_to_won,
         avg(case when is_won then days_created_to_close end) as average_days_created_to_won
     from opportunities
-    where is_closed and close_date <= (select as_of.as_of_date from as_of)
+    where is_closed
     group by 1, 2
 
 ),

@@ -67,9 +67,7 @@ velocity as (
         {{ median('opportunities.days_first_contact_to_won') }} as median_days_first_contact_to_won,
         avg(opportunities.days_created_to_close) as average_days_created_to_won
     from opportunities
-    cross join as_of
     inner join reps on opportunities.owner_user_id = reps.user_id
-    where opportunities.close_date <= as_of.as_of_date
     group by 1, 2
 
 ),
