@@ -1233,6 +1233,91 @@ def _accumulate(values: list[float]) -> list[float]:
     return out
 
 
+def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str, list[dict[str, object]]]:
+    """The export as it stood at the end of `as_of` (a copy; `rows` is left alone).
+
+    The generator simulates, so it knows what had happened by then:
+    - records created after `as_of` are dropped (Contact, Lead, Opportunity, Task, Event, and Account unless a
+      kept task or event is on it), with the line items of dropped opportunities; OpportunityHistory and
+      OpportunityFieldHistory rows after it too;
+    - an opportunity changed after `as_of` is rewound to its last OpportunityHistory row on or before it
+      (stage, amount, probability, close date, forecast category; IsClosed/IsWon from that stage): a deal
+      won later is open;
+    - a lead converted after `as_of` is not converted yet (status "Working - Contacted", no converted ids);
+    - a task completed after `as_of` is still open (Salesforce keeps the record, only its status changes
+      later): status "Not Started", no completion time or call duration;
+    - events dated after `as_of` stay, as planned meetings;
+    - NPS responses given and marketing spend of months starting after `as_of` are dropped;
+    - the roster drops reps hired after `as_of` and blanks terminations after it.
+    Users, products, campaigns, conversion rates and sales targets (plans) stay as they are; descriptive
+    fields without history (names, industries, owners, IsDeleted) are current values.
+    """
+
+    def day_of(value: object) -> date | None:
+        return date.fromisoformat(str(value)[:10]) if value else None
+
+    def created_by(row: dict[str, object], column: str = "CreatedDate") -> bool:
+        day = day_of(row.get(column))
+        return day is None or day <= as_of
+
+    out = {name: [dict(row) for row in table] for name, table in rows.items()}
+    for name in ("Contact.csv", "Lead.csv", "Opportunity.csv", "Task.csv", "Event.csv"):
+        out[name] = [row for row in out[name] if created_by(row)]
+    # an account a kept task or event is on existed, whatever its CreatedDate says (the simulation logs
+    # background activity on accounts of the territory before their CreatedDate)
+    touched = {row["AccountId"] for name in ("Task.csv", "Event.csv") for row in out[name] if row.get("AccountId")}
+    out["Account.csv"] = [row for row in out["Account.csv"] if created_by(row) or row["Id"] in touched]
+    later = {
+        str(row["OpportunityId"])
+        for row in out["OpportunityHistory.csv"]
+        if not created_by(row) and row.get("IsDeleted") != "true"
+    }
+    for name in ("OpportunityHistory.csv", "OpportunityFieldHistory.csv"):
+        out[name] = [row for row in out[name] if created_by(row)]
+    state: dict[str, dict[str, object]] = {}
+    for row in sorted(out["OpportunityHistory.csv"], key=lambda r: (str(r["CreatedDate"]), str(r["Id"]))):
+        if row.get("IsDeleted") != "true":
+            state[str(row["OpportunityId"])] = row
+    for opp in out["Opportunity.csv"]:
+        last = state.get(str(opp["Id"]))
+        if str(opp["Id"]) in later and last is not None:
+            stage = str(last["StageName"])
+            opp.update(
+                StageName=stage,
+                Amount=last["Amount"],
+                Probability=last["Probability"],
+                CloseDate=last["CloseDate"],
+                ForecastCategoryName=last["ForecastCategory"],
+                IsClosed="true" if stage in ("Closed Won", "Closed Lost") else "false",
+                IsWon="true" if stage == "Closed Won" else "false",
+            )
+    kept = {str(opp["Id"]) for opp in out["Opportunity.csv"]}
+    out["OpportunityLineItem.csv"] = [r for r in out["OpportunityLineItem.csv"] if r["OpportunityId"] in kept]
+    for lead in out["Lead.csv"]:
+        if not created_by(lead, "ConvertedDate"):
+            lead.update(
+                Status="Working - Contacted",
+                IsConverted="false",
+                ConvertedDate="",
+                ConvertedAccountId="",
+                ConvertedContactId="",
+                ConvertedOpportunityId="",
+            )
+    for task in out["Task.csv"]:
+        if not created_by(task, "CompletedDateTime"):
+            task.update(Status="Not Started", IsClosed="false", CompletedDateTime="", CallDurationInSeconds="")
+    out["nps_responses.csv"] = [r for r in out["nps_responses.csv"] if created_by(r, "responded_at")]
+    out["marketing_spend.csv"] = [r for r in out["marketing_spend.csv"] if created_by(r, "month")]
+    roster = []
+    for rep in out["rep_roster.csv"]:
+        if created_by(rep, "hire_date"):
+            if not created_by(rep, "termination_date"):
+                rep["termination_date"] = ""
+            roster.append(rep)
+    out["rep_roster.csv"] = roster
+    return out
+
+
 def write_export(generator: Generator, out: Path, for_dbt_seed: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     seed_headers: dict[str, list[str]] = {}
@@ -1285,11 +1370,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--for-dbt-seed", action="store_true", help="write every file as UTF-8 (dbt seed reads nothing else)"
     )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="write the export as it stood at the end of this day (YYYY-MM-DD; see rewind_to)",
+    )
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")
     generator = Generator(options.seed, options.scale)
     generator.run()
+    if options.as_of is not None:
+        generator.rows = rewind_to(generator.rows, options.as_of)
     write_export(generator, options.out, options.for_dbt_seed)
     counts = ", ".join(f"{s.table_name} {len(generator.rows[s.file_name]):,}" for s in EXPORT_FILES)
     print(f"wrote {options.out}: {counts}")

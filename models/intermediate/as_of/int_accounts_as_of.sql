@@ -1,5 +1,7 @@
--- Accounts created on or before the as-of date. Their descriptive fields are
--- current values (the export keeps no history of them).
+-- Accounts created on or before the as-of date, and accounts a task or event
+-- logged by then is on (the activity shows the account existed, whatever its
+-- CreatedDate says). Their descriptive fields are current values (the export
+-- keeps no history of them).
 with
 
 as_of as (
@@ -11,6 +13,14 @@ as_of as (
 accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+touched as (
+
+    select account_id from {{ ref('int_tasks_as_of') }}
+    union
+    select account_id from {{ ref('int_events_as_of') }}
 
 ),
 
@@ -33,7 +43,9 @@ final as (
         accounts.created_at
     from accounts
     cross join as_of
-    where cast(accounts.created_at as date) <= as_of.as_of_date
+    where
+        cast(accounts.created_at as date) <= as_of.as_of_date
+        or accounts.account_id in (select touched.account_id from touched)
 
 )
 
