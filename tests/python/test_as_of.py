@@ -43,6 +43,16 @@ CURRENT_VALUE_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+# Reference data read straight from staging, not cut at the as-of date (see models/intermediate/as_of/).
+UNCUT_STAGING = (
+    "users",
+    "user_roles",
+    "products",
+    "campaigns",
+    "dated_conversion_rates",
+    "sales_targets",
+)
+
 
 def _build(tmp: Path, name: str, export: Path, *extra: str) -> Path:
     publish = tmp / name / "sales_kpis.duckdb"
@@ -131,12 +141,38 @@ def test_as_of_date_after_the_export_builds(full_export: Path, tmp_path: Path) -
     assert snapshot == open_now > 0
 
 
-def test_current_value_columns_are_documented_as_such() -> None:
+def _manifest() -> dict:
     manifest_path = PROJECT_DIR / "target" / "manifest.json"
     if not manifest_path.exists():
         dbt = Path(sys.executable).with_name("dbt")
         subprocess.run([str(dbt), "parse", "--quiet"], cwd=PROJECT_DIR, check=True, capture_output=True)
-    manifest = json.loads(manifest_path.read_text())
+    return json.loads(manifest_path.read_text())
+
+
+def test_facts_enter_only_through_the_as_of_boundary() -> None:
+    """Only the as-of models (and int_export_as_of_date, which finds the date) read the staging models of
+    facts, so no model can forget the cut."""
+    manifest = _manifest()
+    models = {key: node for key, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    facts = {
+        key
+        for key, node in models.items()
+        if node["name"].startswith("stg_") and not any(ref in node["name"] for ref in UNCUT_STAGING)
+    }
+    offenders = sorted(
+        (node["name"], models[parent]["name"])
+        for node in models.values()
+        if "/as_of/" not in node["original_file_path"]
+        and node["name"] != "int_export_as_of_date"
+        and not node["name"].startswith("stg_")
+        for parent in node["depends_on"]["nodes"]
+        if parent in facts
+    )
+    assert not offenders, offenders
+
+
+def test_current_value_columns_are_documented_as_such() -> None:
+    manifest = _manifest()
     documented = {
         (node["name"], column["name"])
         for node in manifest["nodes"].values()
