@@ -1,7 +1,9 @@
 -- I6 per rep and fiscal quarter of the close date: visible wins and losses
 -- (not deleted), and opportunities soft-deleted while open or after being
 -- lost (the losses that went missing), beside the team's win rate and the
--- team median of the lost-to-won ratio (teams from rep_roster.csv).
+-- team median of the lost-to-won ratio (teams from rep_roster.csv). Quarters
+-- that start after the as-of date are not reported (open deals expected to
+-- close then would only add empty rows).
 with
 
 opportunities as (
@@ -22,6 +24,12 @@ reps as (
 
 ),
 
+as_of as (
+
+    select as_of_date from {{ ref('int_export_as_of_date') }}
+
+),
+
 rep_counts as (
 
     select
@@ -35,8 +43,10 @@ rep_counts as (
         sum(case when opportunities.is_deleted and not opportunities.is_won then 1 else 0 end)
             as deleted_unwon_opportunities
     from opportunities
+    cross join as_of
     inner join dates on opportunities.close_date = dates.date_day
     left join reps on opportunities.owner_user_id = reps.user_id
+    where dates.fiscal_quarter_start_date <= as_of.as_of_date
     group by 1, 2, 3
 
 ),
