@@ -33,7 +33,9 @@ look (the default, `--company sample`, is the vocabulary of seeds/reference):
 Its choices come from a random stream of their own, so everything else is the
 sample company of the same --seed and --scale. `planted_facts.json` then holds
 `company_profile`: each label with its meaning and row count, the back-dated
-deals, the queue user, the header-only files.
+deals, the queue user, the header-only files. The seed rows that map this
+company's vocabulary: map_other_company_vocabulary() in
+tests/python/test_other_company.py.
 
 Same --seed, --scale and --company give byte-identical files.
 """
