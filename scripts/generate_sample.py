@@ -26,7 +26,8 @@ look (the default, `--company sample`, is the vocabulary of seeds/reference):
   and target metrics of its own (`Bookings`, `SQLs` ...): none of them is in
   seeds/reference, so the reference seeds must be edited to map them;
 - back-dated closes: a few won deals whose CloseDate lies before their
-  CreatedDate and before their first contact;
+  CreatedDate and before their first contact; and two each of open deals
+  without an account, lost deals of amount 0, won deals without an amount;
 - marketing_spend.csv (optional) with its header only, and Lead.csv's e-mail
   and phone headers in odd case (`EMAIL`, `phone`).
 
@@ -290,6 +291,8 @@ class CompanyProfile:
     lead_source_renames: tuple[tuple[str, str, float], ...] = ()  # (source, new source, share of leads)
     target_metric_labels: tuple[tuple[str, str], ...] = ()  # canonical target metric -> the company's label
     backdated_closes: int = 0  # won deals whose CloseDate lies before their creation and first activity
+    # (rule, count): other deals real CRMs contain, by the name of the data-quality rule that counts them
+    anomalies: tuple[tuple[str, int], ...] = ()
     header_only_files: tuple[str, ...] = ()  # optional files written with their header and no rows
     header_labels: tuple[tuple[str, str, str], ...] = ()  # (file, column, header written): odd header case
 
@@ -320,6 +323,11 @@ OTHER_COMPANY = CompanyProfile(
         ("visits_per_day", "Visits per Day"),
     ),
     backdated_closes=3,
+    anomalies=(
+        ("open_opportunity_without_account", 2),
+        ("opportunity_amount_zero", 2),  # lost deals
+        ("won_opportunity_without_amount", 2),
+    ),
     header_only_files=("marketing_spend.csv",),
     header_labels=(("Lead.csv", "Email", "EMAIL"), ("Lead.csv", "Phone", "phone")),
 )
@@ -1318,6 +1326,7 @@ class Generator:
             target["metric"] = labels.get(str(target["metric"]), target["metric"])
         facts["target_metrics"] = {label: metric for metric, label in profile.target_metric_labels}
         facts["backdated_closes"] = self.backdate_closes(rng, profile.backdated_closes)
+        facts["anomalies"] = self.plant_anomalies(rng, {d["opportunity_id"] for d in facts["backdated_closes"]})
         for file_name in profile.header_only_files:
             self.rows[file_name] = []
         facts["header_only_files"] = list(profile.header_only_files)
@@ -1421,6 +1430,44 @@ class Generator:
             done.append({"value": new, "replaces": old, "column": column, "rows": len(rows)})
         return done
 
+    def untouchable_deals(self, ramping_too: bool = False) -> list[dict[str, object]]:
+        """Deals no planted fact depends on: of honest, settled reps (or ramping hires, for changes that
+        move no date), on accounts that did not churn."""
+        honest = {r.user_id for r in self.reps if not r.behaviours and not r.bottleneck}
+        if not ramping_too:
+            honest -= {r.user_id for r in self.reps if r.ramp_first_won_days is not None}
+        churned = {f["account_id"] for f in self.facts["churned_accounts"]}
+        return [
+            o
+            for o in self.rows["Opportunity.csv"]
+            if o["IsDeleted"] == "false" and o["OwnerId"] in honest and o["AccountId"] not in churned
+        ]
+
+    def plant_anomalies(self, rng: random.Random, taken: set[str]) -> list[dict[str, object]]:
+        """Open deals without an account, lost deals of amount 0, won deals without an amount (history too)."""
+        pools = {
+            "open_opportunity_without_account": lambda o: o["IsClosed"] == "false",
+            "opportunity_amount_zero": lambda o: o["IsClosed"] == "true" and o["IsWon"] == "false",
+            "won_opportunity_without_amount": lambda o: o["IsWon"] == "true",
+        }
+        facts = []
+        for rule, count in self.profile.anomalies:
+            deals = self.untouchable_deals(ramping_too=True)
+            candidates = [o for o in deals if o["Id"] not in taken and pools[rule](o)]
+            chosen = sorted(rng.sample(candidates, k=min(count, len(candidates))), key=lambda o: str(o["Id"]))
+            ids = {str(o["Id"]) for o in chosen}
+            taken |= ids
+            for opportunity in chosen:
+                if rule == "open_opportunity_without_account":
+                    opportunity["AccountId"] = ""
+                else:
+                    opportunity["Amount"] = "0.00" if rule == "opportunity_amount_zero" else ""
+            for history in self.rows["OpportunityHistory.csv"]:
+                if history["OpportunityId"] in ids and rule != "open_opportunity_without_account":
+                    history["Amount"] = "0.00" if rule == "opportunity_amount_zero" else ""
+            facts.append({"rule": rule, "file": "Opportunity.csv", "ids": sorted(ids)})
+        return facts
+
     def backdate_closes(self, rng: random.Random, count: int) -> list[dict[str, str]]:
         """Won deals entered after the fact: CloseDate before CreatedDate and before any first contact
         (the converted lead's creation, any activity on the deal or its lead, any activity on the account
@@ -1428,17 +1475,10 @@ class Generator:
         so no other planted fact moves."""
         if count <= 0:
             return []
-        honest = {r.user_id for r in self.reps if not r.behaviours and not r.bottleneck}
-        honest -= {r.user_id for r in self.reps if r.ramp_first_won_days is not None}
-        churned = {f["account_id"] for f in self.facts["churned_accounts"]}
         candidates = [
             o
-            for o in self.rows["Opportunity.csv"]
-            if o["IsWon"] == "true"
-            and o["IsDeleted"] == "false"
-            and o["OwnerId"] in honest
-            and o["AccountId"] not in churned
-            and str(o["CreatedDate"])[:10] >= iso(PERIOD_START + timedelta(days=120))
+            for o in self.untouchable_deals()
+            if o["IsWon"] == "true" and str(o["CreatedDate"])[:10] >= iso(PERIOD_START + timedelta(days=120))
         ]
         chosen = sorted(rng.sample(candidates, k=min(count, len(candidates))), key=lambda o: str(o["Id"]))
         facts = []

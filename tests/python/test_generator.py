@@ -310,3 +310,28 @@ def test_other_company_writes_a_header_only_file_and_odd_header_case(other_compa
     assert facts["windows_1252_files"] == ["Account.csv", "User.csv"]
     with pytest.raises(UnicodeDecodeError):
         (other_company / "User.csv").read_bytes().decode("utf-8")
+
+
+def test_other_company_has_deals_without_account_or_amount(other_company: Path) -> None:
+    anomalies = {a["rule"]: a["ids"] for a in profile_facts(other_company)["anomalies"]}
+    assert {rule: len(ids) for rule, ids in anomalies.items()} == {
+        "open_opportunity_without_account": 2,
+        "opportunity_amount_zero": 2,
+        "won_opportunity_without_amount": 2,
+    }
+    opportunities = read_rows(other_company / "Opportunity.csv")
+    assert {o["Id"] for o in opportunities if o["AccountId"] == ""} == set(
+        anomalies["open_opportunity_without_account"]
+    )
+    assert all(o["IsClosed"] == "false" for o in opportunities if o["AccountId"] == "")
+    zero = {o["Id"] for o in opportunities if o["Amount"] == "0.00"}
+    assert zero == set(anomalies["opportunity_amount_zero"])
+    assert all(o["IsWon"] == "false" and o["IsClosed"] == "true" for o in opportunities if o["Id"] in zero)
+    empty = {o["Id"] for o in opportunities if o["Amount"] == ""}
+    assert empty == set(anomalies["won_opportunity_without_amount"])
+    assert all(o["IsWon"] == "true" for o in opportunities if o["Id"] in empty)
+    history = read_rows(other_company / "OpportunityHistory.csv")
+    assert {h["Amount"] for h in history if h["OpportunityId"] in zero} == {"0.00"}
+    assert {h["Amount"] for h in history if h["OpportunityId"] in empty} == {""}
+    backdated = {d["opportunity_id"] for d in profile_facts(other_company)["backdated_closes"]}
+    assert not backdated & (zero | empty | set(anomalies["open_opportunity_without_account"]))
