@@ -52,7 +52,9 @@ def raw() -> dict[str, pd.DataFrame]:
         assert len(match) == 1, (code, day)
         return float(match["rate"].iloc[0])
 
-    conversion_day = opportunities["close_date"].fillna(opportunities["created"].dt.normalize())
+    # closed deals at their close date, open ones at their created date (CloseDate is only expected)
+    closed = flag(opportunities["isclosed"])
+    conversion_day = opportunities["close_date"].where(closed, opportunities["created"].dt.normalize())
     opportunities["factor"] = [
         1.0 if code == "EUR" else rate("EUR", day) / rate(code, day)
         for code, day in zip(opportunities["currencyisocode"], conversion_day, strict=True)
