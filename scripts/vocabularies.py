@@ -239,6 +239,7 @@ def _check_currencies(con: duckdb.DuckDBPyConnection, lines: _Lines, currency: s
         for code, count, ordinal, record_id in used
         if code not in rated
     ]
+    problems += _check_rate_dates(con, lines, currency, rated)
     if used and currency not in rated:
         problems.append(
             Problem(
@@ -247,6 +248,73 @@ def _check_currencies(con: duckdb.DuckDBPyConnection, lines: _Lines, currency: s
                 f"{', '.join(code for code, *_ in used)} cannot be converted: add its rates "
                 "(1.0 when it is the corporate currency)",
                 column="IsoCode",
+            )
+        )
+    return problems
+
+
+def _check_rate_dates(con: duckdb.DuckDBPyConnection, lines: _Lines, currency: str, rated: set[str]) -> list[Problem]:
+    """A currency with rates, but none valid on an opportunity's conversion date (CloseDate, else CreatedDate).
+
+    An amount in another currency needs a rate of its own currency and one of the reporting currency on that date.
+    """
+    rows = con.execute(
+        f"""
+        with opportunities as (
+            select
+                rowid as ordinal,
+                nullif(trim("Id"), '') as record_id,
+                upper(trim("CurrencyIsoCode")) as code,
+                coalesce(
+                    try_cast(nullif(trim("CloseDate"), '') as date), try_cast(left(trim("CreatedDate"), 10) as date)
+                ) as conversion_date
+            from {RAW_SCHEMA}."Opportunity"
+            where nullif(trim("CurrencyIsoCode"), '') is not null and upper(trim("CurrencyIsoCode")) <> $currency
+        ),
+        rates as (
+            select
+                upper(trim("IsoCode")) as code,
+                try_cast(nullif(trim("StartDate"), '') as date) as valid_from,
+                try_cast(nullif(trim("NextStartDate"), '') as date) as valid_to
+            from {RAW_SCHEMA}."DatedConversionRate"
+        ),
+        needed as (
+            select *, code as rate_code from opportunities
+            union all
+            select *, $currency as rate_code from opportunities
+        )
+        select rate_code, count(*), min(ordinal), arg_min(record_id, ordinal), min(conversion_date),
+            max(conversion_date)
+        from needed
+        where
+            rate_code in (select code from rates)
+            and not exists (
+                select 1 from rates
+                where
+                    rates.code = needed.rate_code
+                    and rates.valid_from <= needed.conversion_date
+                    and (rates.valid_to is null or needed.conversion_date < rates.valid_to)
+            )
+        group by rate_code
+        order by min(ordinal), rate_code = $currency
+        """,
+        {"currency": currency},
+    ).fetchall()
+    problems = []
+    for code, count, ordinal, record_id, first_date, last_date in rows:
+        where = _where(ordinal, record_id, lines, "Opportunity.csv")
+        dates = f"{first_date}" if first_date == last_date else f"{first_date} to {last_date}"
+        subject = (
+            f"{_rows(count)} in other currencies ({where})"
+            if code == currency
+            else f"value {code!r} ({_rows(count)}, {where})"
+        )
+        problems.append(
+            Problem(
+                "Opportunity.csv",
+                f"{subject}: DatedConversionRate.csv has no {code} rate valid on the conversion date (CloseDate, "
+                f"else CreatedDate: {dates}): add a rate whose StartDate/NextStartDate cover it",
+                column="CurrencyIsoCode",
             )
         )
     return problems

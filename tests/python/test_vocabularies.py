@@ -98,15 +98,44 @@ def test_unmapped_activity_type_and_lead_source_are_warnings_with_counts(tmp_pat
     ]
 
 
+def opportunity(record_id: str, currency: str, close: str = "2025-03-31", created: str = "2025-01-15T10:00:00Z"):
+    return {"Id": record_id, "StageName": "Closed Won", "CurrencyIsoCode": currency, "CloseDate": close,
+            "CreatedDate": created}  # fmt: skip
+
+
+def rate(code: str, start: str, next_start: str = "") -> dict[str, str]:
+    return {"IsoCode": code, "ConversionRate": "1.1", "StartDate": start, "NextStartDate": next_start}
+
+
+def test_a_rate_must_be_valid_on_the_conversion_date_for_both_currencies(tmp_path: Path) -> None:
+    opportunities = [
+        opportunity("006A", "GBP", close="2023-06-30"),  # before the first GBP rate
+        opportunity("006B", "GBP", close="", created="2023-07-01 08:00:00"),  # open: created date
+        opportunity("006C", "GBP", close="2025-03-31"),  # covered
+        opportunity("006D", "EUR", close="2022-01-01"),  # reporting currency: no rate needed
+    ]
+    rates = [rate("GBP", "2024-01-01"), rate("EUR", "2023-07-01", "2024-01-01"), rate("EUR", "2024-01-01")]
+    con = land(tmp_path, {"Opportunity.csv": opportunities, "DatedConversionRate.csv": rates})
+    problems, _ = check_vocabularies(con, tmp_path, currency="EUR")
+    assert [str(p) for p in problems] == [
+        "Opportunity.csv, column CurrencyIsoCode: value 'GBP' (2 rows, first at line 2, Id 006A): "
+        "DatedConversionRate.csv has no GBP rate valid on the conversion date (CloseDate, else CreatedDate: "
+        "2023-06-30 to 2023-07-01): add a rate whose StartDate/NextStartDate cover it",
+        "Opportunity.csv, column CurrencyIsoCode: 1 row in other currencies (first at line 2, Id 006A): "
+        "DatedConversionRate.csv has no EUR rate valid on the conversion date (CloseDate, else CreatedDate: "
+        "2023-06-30): add a rate whose StartDate/NextStartDate cover it",
+    ]
+
+
 def test_currency_without_any_rate_is_an_error_and_the_reporting_currency_needs_none(tmp_path: Path) -> None:
     opportunities = [
-        {"Id": "006A", "StageName": "Closed Won", "CurrencyIsoCode": "eur"},
-        {"Id": "006B", "StageName": "Closed Won", "CurrencyIsoCode": "GBP"},
-        {"Id": "006C", "StageName": "Closed Won", "CurrencyIsoCode": "CHF"},
-        {"Id": "006D", "StageName": "Closed Won", "CurrencyIsoCode": "chf"},
-        {"Id": "006E", "StageName": "Closed Won", "CurrencyIsoCode": ""},
+        opportunity("006A", "eur"),
+        opportunity("006B", "GBP"),
+        opportunity("006C", "CHF"),
+        opportunity("006D", "chf"),
+        opportunity("006E", ""),
     ]
-    rates = [{"IsoCode": "GBP", "ConversionRate": "0.85", "StartDate": "2024-01-01"}]
+    rates = [rate("GBP", "2024-01-01")]
     con = land(tmp_path, {"Opportunity.csv": opportunities, "DatedConversionRate.csv": rates})
     problems, _ = check_vocabularies(con, tmp_path, currency="EUR")
     assert [str(p) for p in problems] == [
@@ -118,8 +147,8 @@ def test_currency_without_any_rate_is_an_error_and_the_reporting_currency_needs_
 
 
 def test_without_a_rates_file_every_currency_is_taken_as_is(tmp_path: Path) -> None:
-    opportunities = [{"Id": "006A", "StageName": "Closed Won", "CurrencyIsoCode": "CHF"}]
-    rates = [{"IsoCode": "", "ConversionRate": "", "StartDate": ""}]
+    opportunities = [opportunity("006A", "CHF")]
+    rates = [rate("", "")]
     con = land(tmp_path, {"Opportunity.csv": opportunities, "DatedConversionRate.csv": rates})
     con.execute(f'delete from {RAW_SCHEMA}."DatedConversionRate"')
     assert check_vocabularies(con, tmp_path, currency="EUR") == ([], [])
