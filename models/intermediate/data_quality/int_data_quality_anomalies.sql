@@ -47,6 +47,18 @@ channels as (
 
 ),
 
+users as (
+
+    select * from {{ ref('stg_salesforce__users') }}
+
+),
+
+history as (
+
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+
+),
+
 live_opportunities as (
 
     select
@@ -101,6 +113,33 @@ opportunity_rules as (
     union all
 
     select
+        'opportunity_account_not_in_export' as rule_name,
+        live_opportunities.opportunity_id as record_id
+    from live_opportunities
+    left join accounts on live_opportunities.account_id = accounts.account_id
+    where live_opportunities.account_id is not null and accounts.account_id is null
+
+    union all
+
+    select
+        'opportunity_owner_not_in_users' as rule_name,
+        live_opportunities.opportunity_id as record_id
+    from live_opportunities
+    left join users on live_opportunities.owner_user_id = users.user_id
+    where live_opportunities.owner_user_id is not null and users.user_id is null
+
+    union all
+
+    select
+        'history_opportunity_not_in_export' as rule_name,
+        history.opportunity_history_id as record_id
+    from history
+    left join opportunities on history.opportunity_id = opportunities.opportunity_id
+    where not history.is_deleted and opportunities.opportunity_id is null
+
+    union all
+
+    select
         'soft_deleted_opportunity' as rule_name,
         opportunity_id as record_id
     from opportunities
@@ -121,6 +160,18 @@ activity_rules as (
             'activities.activity_date', 'cast(activities.created_at as date)', 'day'
         ) }}
         > {{ var('backdate_days') }}
+
+    union all
+
+    select
+        'activity_owner_not_in_users_' || lower(activities.activity_object) as rule_name,
+        activities.activity_id as record_id
+    from activities
+    left join users on activities.owner_user_id = users.user_id
+    where
+        not activities.is_deleted
+        and activities.owner_user_id is not null
+        and users.user_id is null
 
     union all
 
