@@ -1,6 +1,6 @@
-"""Records real CRMs contain are counted, not fatal: a back-dated won deal and a custom task type
-publish, with the deal's duration null, the type in category 'unmapped', a warning naming the type,
-and both counted in rpt_data_quality_exclusions."""
+"""Records real CRMs contain are counted, not fatal: a back-dated won deal, a custom task type and an
+opportunity whose account and owner the export lacks publish, with the deal's duration null, the type
+in category 'unmapped', a warning naming the type, and all counted in rpt_data_quality_exclusions."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def rewrite(path: Path, change) -> list[str]:
     return changed
 
 
-def test_backdated_close_and_custom_task_type_publish_and_are_counted(tmp_path: Path) -> None:
+def test_backdated_close_custom_type_and_orphans_publish_and_are_counted(tmp_path: Path) -> None:
     export = tmp_path / "export"
     shutil.copytree(SAMPLE, export, ignore=shutil.ignore_patterns("*.yml", "*.json"))
     state = {"done": False}
@@ -46,6 +46,15 @@ def test_backdated_close_and_custom_task_type_publish_and_are_counted(tmp_path: 
         return True
 
     (backdated,) = rewrite(export / "Opportunity.csv", backdate)
+    state["orphan"] = False
+
+    def orphan(row: dict[str, str]) -> bool:
+        if state["orphan"] or row["IsDeleted"].strip().lower() in ("true", "1") or not row["AccountId"].strip():
+            return False
+        row["AccountId"], row["OwnerId"], state["orphan"] = "001000000000MISSING", "005000000000MISSING", True
+        return True
+
+    (orphaned,) = rewrite(export / "Opportunity.csv", orphan)
     webinars = rewrite(export / "Task.csv", lambda row: row["Type"] == "Voicemail" and not row.update(Type="Webinar"))
 
     publish = tmp_path / "w.duckdb"
@@ -58,6 +67,12 @@ def test_backdated_close_and_custom_task_type_publish_and_are_counted(tmp_path: 
         assert counts["won_before_first_contact"] == 1
         assert counts["opportunity_closed_before_created"] == 1
         assert counts["activity_type_unmapped_task"] == len(webinars)
+        assert counts["opportunity_account_not_in_export"] == 1
+        assert counts["opportunity_owner_not_in_users"] == 1
+        assert con.execute(
+            "select example_ids from marts.rpt_data_quality_exclusions"
+            " where rule_name = 'opportunity_owner_not_in_users'"
+        ).fetchone() == (orphaned,)
         durations = con.execute(
             "select days_created_to_close, days_first_contact_to_won, is_won, amount is not null"
             " from marts.fct_opportunities where opportunity_id = ?",
