@@ -327,6 +327,12 @@ def load_export(folder: Path, con: duckdb.DuckDBPyConnection) -> LoadReport:
                     land_empty(con, spec)
                 continue
             check_and_land(con, spec, path, report, Path(scratch))
+    if not report.problems:  # the picklists, once every file is landed (scripts/vocabularies.py)
+        from vocabularies import check_vocabularies
+
+        problems, warnings = check_vocabularies(con, folder)
+        report.problems += problems
+        report.warnings += warnings
     return report
 
 
