@@ -16,10 +16,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 # dbt resource types as the summary counts them
 KINDS = {"model": "models", "seed": "seeds", "snapshot": "snapshots", "test": "tests", "unit_test": "tests"}
+
+
+class _CountsOnly(ProgressColumn):
+    """A bar or count column shown only on tasks that count something (the dbt build), not on phases."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> Text:
+        return self.column.render(task) if task.fields.get("counting") else Text("")
 
 
 class Display:
@@ -38,10 +60,10 @@ class Display:
     def __enter__(self) -> Display:
         if self.live:
             self._progress = Progress(
-                SpinnerColumn(finished_text="[green]✓[/]"),
+                SpinnerColumn(finished_text=" "),
                 TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
+                _CountsOnly(BarColumn()),
+                _CountsOnly(MofNCompleteColumn()),
                 TimeElapsedColumn(),
                 console=self.console,
             )
@@ -89,14 +111,13 @@ class Display:
         except BaseException:
             self.timings[title] = time.monotonic() - started
             if self._progress is not None and task is not None:
-                self._progress.update(task, description=f"[red]✗ {title}[/]", total=1, completed=0)
-                self._progress.stop_task(task)
+                self._progress.update(task, description=f"[red]✗ {title}[/]", total=1, completed=1)
             else:
                 print(f"[build] {title}: failed after {self.timings[title]:.1f} s", flush=True)
             raise
         self.timings[title] = time.monotonic() - started
         if self._progress is not None and task is not None:
-            self._progress.update(task, total=1, completed=1)
+            self._progress.update(task, description=f"[green]✓[/] {title}", total=1, completed=1)
         else:
             print(f"[build] {title}: done in {self.timings[title]:.1f} s", flush=True)
 
@@ -106,7 +127,7 @@ class Display:
         self._dbt_totals = totals
         total = sum(totals.values())
         if self._progress is not None:
-            self._dbt_task = self._progress.add_task(self._dbt_text(), total=total)
+            self._dbt_task = self._progress.add_task(self._dbt_text(), total=total, counting=True)
         else:
             print(f"[build]   {self._dbt_text()}", flush=True)
 
