@@ -84,6 +84,8 @@ DBT_RESULT_EVENTS = {
     "SkippingDetails",
 }
 PR_SET_PDEATHSIG = 1
+# looked up here, not in the forked child (which must not take the dynamic loader's lock)
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 class BuildFailed(Exception):
@@ -96,8 +98,8 @@ class Interrupted(Exception):
 
 def _die_with_parent(parent: int) -> None:
     """In the dbt child, before exec: get SIGKILL when the build process dies (Linux), even by SIGKILL."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
 

@@ -157,8 +157,8 @@ def check_not_open_for_writing(publish_path: Path) -> None:
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise
-        holder = re.search(r"Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\.", str(error))
-        who = f"{holder.group(1)} (pid {holder.group(2)})" if holder and holder.group(2) else "another program"
+        holder = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(error))
+        who = f"{holder.group(1)} (pid {holder.group(2)})" if holder else "another program"
         raise PublishBlocked(
             f"{publish_path} is open for writing in {who}. A BI tool or notebook must open the warehouse "
             "read-only (DuckDB: read_only=True / access_mode=READ_ONLY); close it there and build again."

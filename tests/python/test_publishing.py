@@ -246,6 +246,24 @@ def test_killed_build_is_cleaned_up_by_the_next_one(tmp_path: Path) -> None:
     assert others(publish.parent, "data_docs", "logs") == []
 
 
+def test_sigterm_stops_dbt_and_cleans_up(tmp_path: Path) -> None:
+    publish = tmp_path / "warehouse" / "sales_kpis.duckdb"
+    build = start_build(publish)
+    try:
+        dbt = wait_for(
+            lambda: next((pid for pid, cmd in children(build.pid) if "/dbt build" in cmd), None), 600, "dbt to start"
+        )
+        build.send_signal(signal.SIGTERM)
+        out, err = build.communicate(timeout=120)
+    finally:
+        build.kill()
+    assert build.returncode == 1, out + err
+    assert f"error: interrupted (SIGTERM); dbt was stopped. Nothing was published; {publish} is as it was." in err
+    assert "[build] dbt build: failed after " in out
+    assert not running(dbt)
+    assert others(publish.parent, "data_docs", "logs") == []
+
+
 def hold_open_for_writing(path: Path, stale_wal: bool = False) -> subprocess.Popen:
     """Another process with the file open read-write (a BI tool); with stale_wal, a table only in its WAL."""
     script = (
@@ -393,5 +411,5 @@ def test_wait_queues_behind_the_holder(tmp_path: Path) -> None:
         lock.release()
     assert build.wait(timeout=120) == 1  # then it runs: the empty export is refused
     reader.join(timeout=10)
-    assert f"({'pid'} {os.getpid()} on host {socket.gethostname()}, started " in "".join(lines)
+    assert f"(pid {os.getpid()} on host {socket.gethostname()}, started " in "".join(lines)
     assert "error: Opportunity.csv: required file is missing" in build.stderr.read()
