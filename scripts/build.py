@@ -145,7 +145,7 @@ def run_dbt(args: list[str], database: Path, display: Display, log_path: Path) -
     done: set[str] = set()
     parent = os.getpid()
     with (
-        log_path.open("w", encoding="utf-8") as log,
+        log_path.open("w", encoding="utf-8", buffering=1) as log,  # line by line: `tail -f` follows it
         subprocess.Popen(
             command,
             env=env,
