@@ -29,7 +29,7 @@ import csv
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -307,8 +307,13 @@ def land_empty(con: duckdb.DuckDBPyConnection, spec: ExportFile) -> None:
     con.execute(f"create or replace table {RAW_SCHEMA}.{_q(spec.table_name)} as select {columns} limit 0")
 
 
-def load_export(folder: Path, con: duckdb.DuckDBPyConnection) -> LoadReport:
-    """Check every contract file in the folder and land the valid ones in schema crm_export."""
+def load_export(
+    folder: Path, con: duckdb.DuckDBPyConnection, on_file: Callable[[str, int | None], None] | None = None
+) -> LoadReport:
+    """Check every contract file in the folder and land the valid ones in schema crm_export.
+
+    on_file(file name, rows landed or None when the file has problems) is called after each file that is present.
+    """
     report = LoadReport()
     if not folder.is_dir():
         report.problems.append(Problem(str(folder), "the export folder does not exist"))
@@ -327,6 +332,8 @@ def load_export(folder: Path, con: duckdb.DuckDBPyConnection) -> LoadReport:
                     land_empty(con, spec)
                 continue
             check_and_land(con, spec, path, report, Path(scratch))
+            if on_file is not None:
+                on_file(path.name, report.row_counts.get(spec.file_name))
     if not report.problems:  # the picklists, once every file is landed (scripts/vocabularies.py)
         from vocabularies import check_vocabularies
 

@@ -62,8 +62,8 @@ def assert_rejected(result: BuildResult, published: Path, digest: str, *expected
         assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
     assert "Nothing was published" in result.stderr
     assert sha256(published) == digest, "the published warehouse changed"
-    # the Data Docs of the failed run are written on purpose (they show why); nothing else may remain
-    leftovers = [p.name for p in published.parent.iterdir() if p.name not in (published.name, "data_docs")]
+    # the Data Docs of the failed run are written on purpose (they show why), dbt logs too; nothing else may remain
+    leftovers = [p.name for p in published.parent.iterdir() if p.name not in (published.name, "data_docs", "logs")]
     assert not leftovers, f"build files left behind: {leftovers}"
 
 
