@@ -573,18 +573,20 @@ def file_problems(
         fields = last_line_fields(path)
         index = min(len(fields), len(header)) - 1
         key_index = next((i for i, h in enumerate(header) if spec.key and h.strip().lower() == spec.key.lower()), None)
+        # DuckDB's complaint about that last record (too few fields, an open quote) is this same problem
+        detail = "".join(f" ({r[2].lower()}: {r[4]})" for r in rejects if r[0] == records)
+        rejects = [r for r in rejects if r[0] != records]
         problems.append(
             Problem(
                 name,
-                "the last line is incomplete (no final newline): the file looks cut off",
+                f"the last line is incomplete (no final newline): the file looks cut off{detail}",
                 column=header[index].strip() if index >= 0 else None,
                 line=scan.newlines + 1,
-                value=fields[index] if index >= 0 else None,
+                value=_shorten(fields[index]) if index >= 0 else None,
                 record_id=fields[key_index] if key_index is not None and key_index < len(fields) else None,
                 key=spec.key or "Id",
             )
         )
-        rejects = [r for r in rejects if r[0] != records]  # that broken last record is this same problem
 
     findings = value_findings(con, spec, table, present)
     duplicates, occurrences = duplicate_findings(con, spec, table)
