@@ -459,7 +459,9 @@ def check_and_land(
 ) -> None:
     """Check one file; when it is valid, (re)create its raw table with the contract's columns as text."""
     name = path.name
-    if path.stat().st_size == 0 or not path.read_bytes()[:4096].strip():
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    if not start.strip():
         report.problems.append(Problem(name, "the file is empty (no header line)"))
         return
     scan = scan_bytes(path)
@@ -533,7 +535,9 @@ def check_and_land(
         con.execute(f"alter table {table} rename to {_q(spec.table_name)}")
         report.row_counts[spec.file_name] = rows
     finally:
-        con.execute(f"drop table if exists {table}")
+        con.execute(
+            f"drop table if exists {table}; drop table if exists __rejects; drop table if exists __reject_scans"
+        )
 
 
 def file_problems(
