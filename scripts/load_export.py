@@ -571,12 +571,12 @@ def file_problems(
     ).fetchall()
 
     problems: list[Problem] = []
+    key_index = next((i for i, h in enumerate(header) if spec.key and h.strip().lower() == spec.key.lower()), None)
     cut_off = not scan.ends_with_newline and scan.newlines > 0
     if cut_off:
         # A cut inside the last column reads as a valid short value: the missing newline is the only sign.
         fields = last_line_fields(path)
         index = min(len(fields), len(header)) - 1
-        key_index = next((i for i, h in enumerate(header) if spec.key and h.strip().lower() == spec.key.lower()), None)
         # DuckDB's complaint about that last record (too few fields, an open quote) is this same problem
         detail = "".join(f" ({r[2].lower()}: {r[4]})" for r in rejects if r[0] == records)
         rejects = [r for r in rejects if r[0] != records]
@@ -619,6 +619,7 @@ def file_problems(
         return lines.get(record, record)
 
     for line, column_name, error_type, csv_line, message, total in rejects:
+        fields = next(csv.reader([csv_line.strip()]), [])
         problems.append(
             Problem(
                 name,
@@ -626,6 +627,8 @@ def file_problems(
                 + count_note(total, "lines like this"),
                 column=header[int(column_name[1:])].strip() if column_name else None,
                 line=lines.get(line, line),
+                record_id=fields[key_index] if key_index is not None and key_index < len(fields) else None,
+                key=spec.key or "Id",
             )
         )
     for finding in sorted(findings, key=lambda f: (f.order, f.column, f.ordinal)):

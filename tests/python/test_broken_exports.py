@@ -196,7 +196,8 @@ def missing_fields_on_the_last_line(export: Path) -> list[str]:
     lines[-1] = b",".join(lines[-1].split(b",")[:3])
     path.write_bytes(b"\n".join(lines) + b"\n")
     return [  # DuckDB names the first missing column
-        f"error: Opportunity.csv, column {header[3]}, line {len(lines)}: missing columns: "
+        f"error: Opportunity.csv, column {header[3]}, line {len(lines)}, Id {lines[-1].split(b',')[0].decode()}: "
+        "missing columns: "
         f"Expected Number of Columns: {len(header)} Found: 3 (the line reads '{lines[-1].decode()}')\n"
     ]
 
@@ -212,7 +213,7 @@ def unterminated_quote_on_the_last_line(export: Path) -> list[str]:
     lines[-1] = b",".join(fields)
     path.write_bytes(b"\n".join(lines) + b"\n")
     return [
-        f"error: Opportunity.csv, column Name, line {len(lines)}: unquoted value: "
+        f"error: Opportunity.csv, column Name, line {len(lines)}, Id {fields[0].decode()}: unquoted value: "
         "Value with unterminated quote found. (the line reads "
     ]
 
