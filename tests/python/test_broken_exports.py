@@ -1,11 +1,13 @@
-"""Broken-export corpus: bad input gets a clear error naming file, column, line
-and value, and the previously published warehouse stays byte-for-byte as it
-was. Harmless differences of real exports (extra columns, header case,
-Windows-1252) must build.
+"""Broken-export corpus: bad input gets a clear error naming file, column, line,
+record Id and value (with how many rows are affected), and the previously
+published warehouse stays byte-for-byte as it was. Harmless differences of
+real exports (extra columns, header case, Windows-1252, an optional file with
+a header only) must build.
 
 Every case runs the README's main command (scripts/build.py --export-dir) in
 a subprocess, against a copy of an export generated with another seed than
-the committed sample.
+the committed sample, and the admission gate alone (load_export.py
+--check-only, no dbt): both must give the same error lines, exit code 1.
 """
 
 from __future__ import annotations
