@@ -9,21 +9,31 @@ file, and publish it over the previous build only when everything passed.
 A BI tool reading the published file never sees a half-built warehouse: the
 build happens in a hidden file next to it, and the rename that publishes it is
 atomic. A failed run (invalid export, failing dbt test) deletes that file and
-leaves the published one byte-for-byte as it was.
+leaves the published one byte-for-byte as it was. One build at a time per
+publish path (a lock); the published file holds no raw export and no personal
+data (see scripts/publishing.py).
 
-Exit codes: 0 published, 1 the export or the build failed (nothing published),
-2 usage error.
+It shows its phases as they run (a live display on a terminal, plain lines
+otherwise) and ends with a summary; dbt's full log goes to logs/ next to the
+published file (`--verbose` shows it live).
+
+Exit codes: 0 published, 1 the export or the build failed, or another build
+or program holds the publish path (nothing published), 2 usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -41,55 +51,187 @@ from data_quality import (  # noqa: E402
     summary_lines,
 )
 from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
+from progress import KINDS, Display  # noqa: E402
+from publishing import (  # noqa: E402
+    STORAGE_VERSION,
+    PublishBlocked,
+    PublishBusy,
+    PublishLock,
+    building_path,
+    check_not_open_for_writing,
+    published_raw_row_counts,
+    quarantine_stale_wal,
+    remove_leftovers,
+    utc_now,
+    write_published_copy,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
 DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
-# BI tools embed DuckDB 1.x, which cannot read DuckDB 2.x's own storage format.
-STORAGE_VERSION = "v1.0.0"
-# Great Expectations Data Docs are written next to the published warehouse.
+# Great Expectations Data Docs and dbt's logs are written next to the published warehouse.
 DOCS_DIR_NAME = "data_docs"
+LOGS_DIR_NAME = "logs"
+LOGS_KEPT = 20
+# dbt events (--log-format json) that report one finished or skipped node
+DBT_RESULT_EVENTS = {
+    "LogModelResult",
+    "LogSeedResult",
+    "LogSnapshotResult",
+    "LogTestResult",
+    "LogNodeResult",
+    "LogNodeNoOpResult",
+    "SkippingDetails",
+}
+PR_SET_PDEATHSIG = 1
+# looked up here, not in the forked child (which must not take the dynamic loader's lock)
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 class BuildFailed(Exception):
     pass
 
 
-def log(message: str) -> None:
-    print(f"[build] {message}", flush=True)
+class Interrupted(Exception):
+    pass
 
 
-def run_dbt(args: list[str], database: Path) -> None:
-    """Run one dbt command against the given DuckDB file.
+def _die_with_parent(parent: int) -> None:
+    """In the dbt child, before exec: get SIGKILL when the build process dies (Linux), even by SIGKILL."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """End dbt and anything it started (it runs in its own process group)."""
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    except ProcessLookupError:
+        pass
+
+
+def _dbt_totals(stat_line: str) -> Counter[str]:
+    """Nodes dbt will run, by kind, from its "Found 89 models, 22 seeds, 342 data tests, ..." line."""
+    totals: Counter[str] = Counter()
+    for count, kind in re.findall(r"(\d+) (models?|seeds?|snapshots?|data tests?|unit tests?)\b", stat_line):
+        key = {"data test": "test", "unit test": "unit_test"}.get(kind.rstrip("s"), kind.rstrip("s"))
+        totals[KINDS[key]] += int(count)
+    return totals
+
+
+def run_dbt(args: list[str], database: Path, display: Display, log_path: Path) -> None:
+    """Run one dbt command against the given DuckDB file; its full log goes to log_path.
 
     The CLI runs in its own process (not dbtRunner in this one) because
     dbt-duckdb keeps its database open until the process ends: publishing
-    must happen after the file is closed and checkpointed.
+    must happen after the file is closed and checkpointed. It runs in its own
+    process group (a Ctrl-C reaches this process, which stops dbt) and dies
+    with this process.
     """
     dbt = Path(sys.executable).with_name("dbt")
     env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(database), SALES_KPIS_TARGET="duckdb")
-    command = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    if subprocess.run(command, env=env, cwd=PROJECT_DIR, check=False).returncode != 0:
-        raise BuildFailed(f"dbt {args[0]} failed (see the dbt output above)")
+    command = [str(dbt), *args, "--log-format", "json", "--no-use-colors"]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
+    errors: list[str] = []
+    end_of_run: list[str] = []
+    done: set[str] = set()
+    parent = os.getpid()
+    with (
+        log_path.open("w", encoding="utf-8", buffering=1) as log,  # line by line: `tail -f` follows it
+        subprocess.Popen(
+            command,
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+            process_group=0,
+            preexec_fn=lambda: _die_with_parent(parent),
+        ) as child,
+    ):
+        try:
+            for raw in child.stdout:
+                try:
+                    event = json.loads(raw)
+                    info, data = event["info"], event["data"]
+                except (ValueError, KeyError, TypeError):
+                    info, data = {"name": "", "level": "info", "msg": raw.rstrip("\n"), "ts": ""}, {}
+                message = info.get("msg", "")
+                log.write(f"{info.get('ts', '')[:23]} {message}\n".lstrip())
+                display.dbt_log(message)
+                if info["name"] == "FoundStats":
+                    display.dbt_started(_dbt_totals(data.get("stat_line", "")))
+                elif info["name"] in DBT_RESULT_EVENTS and "node_info" in data:
+                    node = data["node_info"]
+                    if node.get("unique_id") not in done:
+                        done.add(node.get("unique_id"))
+                        display.dbt_node_done(node.get("resource_type", ""))
+                    status = str(data.get("status", "")).lower()
+                    if status in ("error", "fail"):
+                        failed.append(f"{node.get('resource_type')} {node.get('node_name')}")
+                    elif status == "warn":
+                        display.warning(f"warning: dbt {message}", "dbt tests")
+                if info["name"] == "EndOfRunSummary" or end_of_run:
+                    if message.strip():
+                        end_of_run.append(message)
+                elif info.get("level") == "error":
+                    errors.append(message)
+            returncode = child.wait()
+        finally:
+            if child.poll() is None:
+                _stop(child)
+            display.dbt_finished()
+    if returncode != 0:
+        if not (failed or errors or end_of_run):  # dbt died without saying why: show the end of its output
+            errors = log_path.read_text(encoding="utf-8").splitlines()[-20:]
+        for line in (end_of_run if failed else errors + end_of_run) or errors:
+            display.error(line)
+        what = f"{len(failed)} node(s) failed: {', '.join(failed[:10])}" if failed else "see its messages above"
+        raise BuildFailed(f"dbt {args[0]} failed ({what}). Full dbt log: {log_path}")
+
+
+def prune_logs(folder: Path) -> None:
+    for old in sorted(folder.glob("build-*.log"))[:-LOGS_KEPT]:
+        old.unlink(missing_ok=True)
 
 
 def previous_raw_row_counts(publish_path: Path) -> dict[str, int]:
     """Row counts of the raw files in the last published build (empty when there is none)."""
     if not publish_path.exists():
         return {}
-    fetch, close = duckdb_fetch(publish_path)
     try:
-        return raw_row_counts(fetch)
+        con = duckdb.connect(str(publish_path), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        # builds before build_info published the raw schema itself
+        return published_raw_row_counts(con) or raw_row_counts(lambda sql: con.execute(sql).df())
     except duckdb.Error:
         return {}
     finally:
-        close()
+        con.close()
 
 
-def check_quality(title: str, report: QualityReport) -> None:
+def check_quality(title: str, report: QualityReport, display: Display) -> None:
     """Print the one-screen summary; blocking failures stop the run before anything is published."""
-    for line in summary_lines(report, title):
-        print(line, file=sys.stderr if report.failures else sys.stdout)
+    lines = summary_lines(report, title)
+    if report.failures:
+        for line in lines:
+            display.error(line)
+        display.warnings[title] += len(report.warnings)
+    else:
+        display.detail(lines[0])
     if report.blocking:
         raise BuildFailed(f"{len(report.blocking)} blocking data-quality expectation(s) failed ({title})")
 
@@ -99,77 +241,157 @@ def project_var(name: str) -> object:
     return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"][name]
 
 
-def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None) -> dict[str, object]:
-    publish_path.parent.mkdir(parents=True, exist_ok=True)
-    building = publish_path.with_name(f".{publish_path.stem}.building-{os.getpid()}{publish_path.suffix}")
-    for stale in (building, Path(f"{building}.wal")):
-        stale.unlink(missing_ok=True)
-    started = time.monotonic()
-    timings: dict[str, float] = {}
+def kpis_built(manifest: Path) -> int:
+    """Distinct meta.kpi_id on the columns of the models dbt built."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return len(
+        {
+            meta["kpi_id"]
+            for node in nodes
+            if node["resource_type"] == "model"
+            for column in node["columns"].values()
+            for meta in (column.get("meta") or {}, (column.get("config") or {}).get("meta") or {})
+            if "kpi_id" in meta
+        }
+    )
+
+
+def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, display: Display) -> dict[str, object]:
+    """Build and publish; the caller holds the lock on publish_path."""
+    for leftover in remove_leftovers(publish_path):
+        display.detail(f"removed {leftover.name}, left by a build that was killed")
+    check_not_open_for_writing(publish_path)
+    work = building_path(publish_path)
+    out = building_path(publish_path, ".publish")
+    log_path = publish_path.parent / LOGS_DIR_NAME / f"build-{utc_now():%Y%m%dT%H%M%SZ}.log"
+    result: dict[str, object] = {"log": None}
     quality = DataQuality(publish_path.parent / DOCS_DIR_NAME)
     try:
-        con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
+        source = export_dir or SAMPLE_EXPORT
+        con = duckdb.connect(str(work), config={"storage_compatibility_version": STORAGE_VERSION})
         # The user's folder lands in the build file; the sample is only checked here and lands through dbt seed.
         checked = con if export_dir else duckdb.connect(":memory:")
         try:
-            source = export_dir or SAMPLE_EXPORT
-            log(f"checking the export in {source}")
-            report = load_export(source, checked)
-            for line in iter_report_lines(report):
-                print(line, file=sys.stderr)
-            if not report.ok:
-                raise InvalidExport(report)
-            timings["check_and_load_s"] = round(time.monotonic() - started, 2)
-
-            step = time.monotonic()
-            fetch = lambda sql: checked.execute(sql).df()  # noqa: E731
-            as_of = dt.date.fromisoformat(as_of_date) if as_of_date else export_as_of_date(fetch)
-            currency = str(project_var("reporting_currency"))
-            suites = raw_suites(fetch, as_of, currency, previous_raw_row_counts(publish_path))
-            raw_report = quality.validate(fetch, suites)
-            timings["quality_raw_s"] = round(time.monotonic() - step, 2)
+            with display.phase(f"export check ({source})"):
+                report = load_export(
+                    source,
+                    checked,
+                    on_file=lambda name, rows: display.detail(
+                        f"{name}: {rows:,} rows" if rows is not None else f"{name}: problems (listed below)"
+                    ),
+                )
+                for line in iter_report_lines(report):
+                    if line.startswith("warning"):
+                        display.warning(line, "export")
+                    else:
+                        display.error(line)
+                if not report.ok:
+                    raise InvalidExport(report)
+            with display.phase("raw checks (Great Expectations)"):
+                fetch = lambda sql: checked.execute(sql).df()  # noqa: E731
+                raw_counts = raw_row_counts(fetch)
+                as_of = dt.date.fromisoformat(as_of_date) if as_of_date else export_as_of_date(fetch)
+                currency = str(project_var("reporting_currency"))
+                suites = raw_suites(fetch, as_of, currency, previous_raw_row_counts(publish_path))
+                check_quality("raw export", quality.validate(fetch, suites), display)
         finally:
             checked.close()
             con.close()
-        check_quality("raw export", raw_report)
 
         dbt_vars = {"crm_export_dir": str(export_dir) if export_dir else None}
         if as_of_date:
             dbt_vars["as_of_date"] = as_of_date
         # with crm_export_dir set, dbt_project.yml disables the sample seeds: the loader landed the user's files
-        args = ["build", "--vars", json.dumps(dbt_vars)]
-        step = time.monotonic()
-        run_dbt(args, building)
-        timings["dbt_build_s"] = round(time.monotonic() - step, 2)
+        with display.phase("dbt build"):
+            result["log"] = log_path
+            run_dbt(["build", "--vars", json.dumps(dbt_vars)], work, display, log_path)
+        manifest = PROJECT_DIR / "target" / "manifest.json"
 
-        step = time.monotonic()
-        fetch, close = duckdb_fetch(building)
-        try:
-            mart_report = quality.validate(fetch, mart_suites(PROJECT_DIR / "target" / "manifest.json"))
-        finally:
-            close()
-        timings["quality_marts_s"] = round(time.monotonic() - step, 2)
-        check_quality("marts", mart_report)
+        with display.phase("mart checks (Great Expectations)"):
+            fetch, close = duckdb_fetch(work)
+            try:
+                mart_report = quality.validate(fetch, mart_suites(manifest))
+            finally:
+                close()
+            check_quality("marts", mart_report, display)
 
-        # Fold any write-ahead log into the file before it is published on its own.
-        with duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION}) as check:
-            check.execute("checkpoint")
-        os.replace(building, publish_path)
+        with display.phase("publish"):
+            build_info = {"built_at": utc_now(), "as_of_date": as_of, "export_dir": str(source)}
+            copied = write_published_copy(work, out, build_info, raw_counts)
+            display.detail(
+                "published schemas: " + ", ".join(f"{schema} ({n} tables)" for schema, n in sorted(copied.items()))
+            )
+            for leftover in (work, Path(f"{work}.wal")):
+                leftover.unlink(missing_ok=True)
+            check_not_open_for_writing(publish_path)
+            stale = quarantine_stale_wal(publish_path)
+            if stale:
+                display.warning(
+                    f"warning: {publish_path.name}.wal was left beside the published file by another program; "
+                    f"it was moved to {stale.name} so that DuckDB does not replay it into the new warehouse",
+                    "publish",
+                )
+            os.replace(out, publish_path)
+        result["kpis"] = kpis_built(manifest)
     except BaseException:
-        for leftover in (building, Path(f"{building}.wal")):
+        for leftover in (work, out, Path(f"{work}.wal"), Path(f"{out}.wal")):
             leftover.unlink(missing_ok=True)
+        result["failed"] = True
         raise
     finally:
-        step = time.monotonic()
-        docs = quality.write_docs()
-        timings["data_docs_s"] = round(time.monotonic() - step, 2)
-        log(f"Great Expectations Data Docs: {docs}")
-    timings["total_s"] = round(time.monotonic() - started, 2)
-    return timings
+        with display.phase("Data Docs"):
+            result["docs"] = quality.write_docs()
+        if result.get("failed"):
+            display.detail(f"Great Expectations Data Docs: {result['docs']}")
+        prune_logs(log_path.parent)
+    return result
+
+
+def summary(publish_path: Path, result: dict[str, object], display: Display, started: float) -> list[str]:
+    done, totals = display.dbt_counts
+    built = ", ".join(f"{done[kind]} {kind}" for kind in totals if totals[kind])
+    warnings = sum(display.warnings.values())
+    per_kind = ", ".join(f"{kind} {n}" for kind, n in display.warnings.items() if n)
+    times = ", ".join(f"{title.split(' (')[0]} {seconds:.1f} s" for title, seconds in display.timings.items())
+    return [
+        f"Published {publish_path}",
+        f"  KPIs built: {result['kpis']} ({built})",
+        f"  Warnings: {warnings} ({per_kind}; listed above)" if warnings else "  Warnings: none",
+        f"  Time: {times}; total {time.monotonic() - started:.1f} s",
+        f"  dbt log: {result['log']}",
+        f"  Data Docs: {result['docs']}",
+    ]
+
+
+def usage_error(parser: argparse.ArgumentParser, message: str) -> None:
+    """Exit 2 with argparse's one-line error format."""
+    parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+
+def validate_as_of_date(parser: argparse.ArgumentParser, value: str) -> None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        usage_error(parser, f"--as-of-date {value!r}: expected a date YYYY-MM-DD")
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        usage_error(parser, f"--as-of-date {value!r}: no such date")
+    start, end = (str(project_var(name)) for name in ("calendar_start_date", "calendar_end_date"))
+    if not start <= date.isoformat() <= end:
+        usage_error(
+            parser,
+            f"--as-of-date {value}: outside the calendar {start} to {end} "
+            "(vars calendar_start_date / calendar_end_date in dbt_project.yml)",
+        )
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Interrupted(signal.Signals(signum).name)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="build.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--export-dir",
         type=Path,
@@ -184,21 +406,45 @@ def main(argv: list[str] | None = None) -> int:
         help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)})",
     )
     parser.add_argument(
-        "--as-of-date", help="measure time-relative KPIs at this date (default: latest timestamp in the export)"
+        "--as-of-date",
+        help="measure time-relative KPIs at this date, YYYY-MM-DD within the calendar of dbt_project.yml "
+        "(default: latest timestamp in the export)",
     )
+    parser.add_argument(
+        "--wait", action="store_true", help="when another build is publishing to the same path, wait for it"
+    )
+    parser.add_argument("--verbose", action="store_true", help="show dbt's log live")
     options = parser.parse_args(argv)
+    if options.as_of_date is not None:
+        validate_as_of_date(parser, options.as_of_date)
     export_dir = options.export_dir.expanduser().resolve() if options.export_dir else None
     publish_path = options.publish_path.expanduser().resolve()
+    nothing = f"Nothing was published; {publish_path} is as it was."
+
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    publish_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = PublishLock(publish_path)
+    display = Display(verbose=options.verbose)
     try:
-        timings = build(export_dir, publish_path, options.as_of_date)
+        with display:
+            lock.acquire(wait=options.wait, on_wait=display.detail)
+            result = build(export_dir, publish_path, options.as_of_date, display)
+            lines = summary(publish_path, result, display, started)
     except InvalidExport as error:
-        print(f"\n{error}", file=sys.stderr)
-        print(f"Nothing was published; {publish_path} is as it was.", file=sys.stderr)
+        display.error(f"\n{error}")
+        display.error(nothing)
         return 1
-    except BuildFailed as error:
-        print(f"\n{error}. Nothing was published; {publish_path} is as it was.", file=sys.stderr)
+    except (BuildFailed, PublishBusy, PublishBlocked) as error:
+        display.error(f"\nerror: {error}\n{nothing}")
         return 1
-    log(f"published {publish_path} ({timings})")
+    except (Interrupted, KeyboardInterrupt) as error:
+        display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {nothing}")
+        return 1
+    finally:
+        lock.release()
+    for line in lines:
+        display.line(line)
     return 0
 
 

@@ -15,7 +15,30 @@ fields, Windows-1252 text (Account.csv and User.csv, unless --for-dbt-seed,
 because `dbt seed` reads UTF-8 only), CRLF line endings (Task.csv), a header
 in another case (Contact.csv), and custom `__c` columns we do not read.
 
-Same --seed and --scale give byte-identical files.
+`--company other` writes the same company as another company's export would
+look (the default, `--company sample`, is the vocabulary of seeds/reference):
+
+- rep_roster.csv roles of its own: `VP Sales`, `Sales Manager`, `AE` (and
+  `Sales Rep` for UK&I's account executives), two `SDR`s who own nothing, and
+  a `Queue` user that is not a person and owns part of the untouched leads;
+- an extra lead status (`Nurturing`), custom activity types (Task `Demo`,
+  Event `Site Visit - Custom`, Event `QBR`), an extra lead source (`Webinar`)
+  and target metrics of its own (`Bookings`, `SQLs` ...): none of them is in
+  seeds/reference, so the reference seeds must be edited to map them;
+- back-dated closes: a few won deals whose CloseDate lies before their
+  CreatedDate and before their first contact; and two each of open deals
+  without an account, lost deals of amount 0, won deals without an amount;
+- marketing_spend.csv (optional) with its header only, and Lead.csv's e-mail
+  and phone headers in odd case (`EMAIL`, `phone`).
+
+Its choices come from a random stream of their own, so everything else is the
+sample company of the same --seed and --scale. `planted_facts.json` then holds
+`company_profile`: each label with its meaning and row count, the back-dated
+deals, the queue user, the header-only files. The seed rows that map this
+company's vocabulary: map_other_company_vocabulary() in
+tests/python/test_other_company.py.
+
+Same --seed, --scale and --company give byte-identical files.
 """
 
 from __future__ import annotations
@@ -173,6 +196,7 @@ COMPANY_WORDS = (
     "Birke",
 )
 COMPANY_SUFFIX = ("B.V.", "GmbH", "AB", "Ltd", "N.V.", "AG", "Group", "Solutions")
+WINDOWS_1252_FILES = ("Account.csv", "User.csv")  # quirk: encoded cp1252 as a whole (not with --for-dbt-seed)
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -249,10 +273,72 @@ class Account:
     contacts: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CompanyProfile:
+    """How a company words and fills its export (`--company`). The `sample` profile is the vocabulary of
+    seeds/reference and changes nothing; another profile rewrites the finished company afterwards with its
+    own random stream, so it is the same company in another company's words, plus real-CRM anomalies."""
+
+    name: str
+    role_labels: tuple[tuple[str, str], ...] = ()  # canonical roster role -> the company's label
+    team_rep_labels: tuple[tuple[str, str], ...] = ()  # team -> label its account executives carry instead
+    # (role label, what it means, title, team): people who own no deals and log no activities
+    extra_staff: tuple[tuple[str, str, str, str], ...] = ()
+    queue: tuple[str, str, str] | None = None  # (role label, what it means, user name): a lead queue, not a person
+    queue_lead_share: float = 0.0  # share of untouched open leads that sit in the queue
+    lead_status_renames: tuple[tuple[str, str, float], ...] = ()  # (status, its new label, share of rows)
+    activity_type_renames: tuple[tuple[str, str, str, float], ...] = ()  # (file, type, custom type, share)
+    lead_source_renames: tuple[tuple[str, str, float], ...] = ()  # (source, new source, share of leads)
+    target_metric_labels: tuple[tuple[str, str], ...] = ()  # canonical target metric -> the company's label
+    backdated_closes: int = 0  # won deals whose CloseDate lies before their creation and first activity
+    # (rule, count): other deals real CRMs contain, by the name of the data-quality rule that counts them
+    anomalies: tuple[tuple[str, int], ...] = ()
+    header_only_files: tuple[str, ...] = ()  # optional files written with their header and no rows
+    header_labels: tuple[tuple[str, str, str], ...] = ()  # (file, column, header written): odd header case
+
+
+SAMPLE_COMPANY = CompanyProfile("sample")
+OTHER_COMPANY = CompanyProfile(
+    "other",
+    role_labels=(("head_of_sales", "VP Sales"), ("manager", "Sales Manager"), ("account_executive", "AE")),
+    team_rep_labels=(("UK&I", "Sales Rep"),),
+    extra_staff=(
+        ("SDR", "sales_development_rep", "Sales Development Rep", "Benelux"),
+        ("SDR", "sales_development_rep", "Sales Development Rep", "DACH"),
+    ),
+    queue=("Queue", "other", "Inbound Leads Queue"),
+    queue_lead_share=0.3,
+    lead_status_renames=(("Working - Contacted", "Nurturing", 0.4),),
+    activity_type_renames=(
+        ("Task.csv", "Call", "Demo", 0.05),  # `Demo` is a mapped Event type, not a mapped Task type
+        ("Event.csv", "Visit", "Site Visit - Custom", 0.5),
+        ("Event.csv", "Meeting", "QBR", 0.15),
+    ),
+    lead_source_renames=(("Email Campaign", "Webinar", 0.5),),
+    target_metric_labels=(
+        ("won_amount", "Bookings"),
+        ("new_leads", "New Leads"),
+        ("qualified_leads", "SQLs"),
+        ("new_opportunities", "Opps Created"),
+        ("visits_per_day", "Visits per Day"),
+    ),
+    backdated_closes=3,
+    anomalies=(
+        ("open_opportunity_without_account", 2),
+        ("opportunity_amount_zero", 2),  # lost deals
+        ("won_opportunity_without_amount", 2),
+    ),
+    header_only_files=("marketing_spend.csv",),
+    header_labels=(("Lead.csv", "Email", "EMAIL"), ("Lead.csv", "Phone", "phone")),
+)
+COMPANIES = {p.name: p for p in (SAMPLE_COMPANY, OTHER_COMPANY)}
+
+
 class Generator:
-    def __init__(self, seed: int, scale: float) -> None:
+    def __init__(self, seed: int, scale: float, profile: CompanyProfile = SAMPLE_COMPANY) -> None:
         self.rng = random.Random(seed)
         self.scale = scale
+        self.profile = profile
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[dict[str, object]]] = {f.file_name: [] for f in EXPORT_FILES}
         self.facts: dict[str, object] = {"seed": seed, "scale": scale}
@@ -1187,6 +1273,7 @@ class Generator:
         self.make_nps()
         self.make_marketing_and_targets()
         self.rows["Account.csv"] = [self.account_row(a) for a in self.accounts]
+        self.apply_profile()
 
     def account_row(self, a: Account) -> dict[str, object]:
         rng = self.rng
@@ -1207,6 +1294,228 @@ class Generator:
             "Territory__c": a.territory,
             "Customer_Tier__c": rng.choice(("Gold", "Silver", "Bronze", "")),
         }
+
+    # ----------------------------------------------------------- another company
+    def apply_profile(self) -> None:
+        """Rewrite the finished company in the words of self.profile (nothing for the sample) and record
+        every planted difference in facts["company_profile"], so tests know what to expect."""
+        profile = self.profile
+        if profile == SAMPLE_COMPANY:
+            return
+        rng = random.Random(f"{profile.name}-{self.facts['seed']}")  # own stream: the company stays the same
+        facts: dict[str, object] = {"name": profile.name}
+        self.relabel_roster(rng, facts)
+        facts["lead_statuses"] = self.rename_values(rng, "Lead.csv", "Status", profile.lead_status_renames)
+        facts["lead_sources"] = self.rename_values(rng, "Lead.csv", "LeadSource", profile.lead_source_renames)
+        converted = {r["ConvertedOpportunityId"]: r["LeadSource"] for r in self.rows["Lead.csv"]}
+        for opportunity in self.rows["Opportunity.csv"]:  # a converted deal keeps its lead's source
+            opportunity["LeadSource"] = converted.get(opportunity["Id"], opportunity["LeadSource"])
+        facts["activity_types"] = [
+            {"file": file_name, **renamed}
+            for file_name, old, new, share in profile.activity_type_renames
+            for renamed in self.rename_values(rng, file_name, "Type", ((old, new, share),))
+        ]
+        for file_name in ("Task.csv", "Event.csv"):
+            for row in self.rows[file_name]:
+                if row["Type"] in {new for f, _o, new, _s in profile.activity_type_renames if f == file_name}:
+                    row["Subject"] = f"{row['Type']} with customer" if file_name == "Event.csv" else row["Type"]
+                    if file_name == "Task.csv":
+                        row.update(TaskSubtype="Task", CallDurationInSeconds="", CallType="")
+        labels = dict(profile.target_metric_labels)
+        for target in self.rows["sales_targets.csv"]:
+            target["metric"] = labels.get(str(target["metric"]), target["metric"])
+        facts["target_metrics"] = {label: metric for metric, label in profile.target_metric_labels}
+        facts["backdated_closes"] = self.backdate_closes(rng, profile.backdated_closes)
+        facts["anomalies"] = self.plant_anomalies(rng, {d["opportunity_id"] for d in facts["backdated_closes"]})
+        for file_name in profile.header_only_files:
+            self.rows[file_name] = []
+        facts["header_only_files"] = list(profile.header_only_files)
+        facts["header_labels"] = [{"file": f, "column": c, "header": h} for f, c, h in profile.header_labels]
+        facts["windows_1252_files"] = list(WINDOWS_1252_FILES)
+        self.facts["company_profile"] = facts
+
+    def relabel_roster(self, rng: random.Random, facts: dict[str, object]) -> None:
+        """The company's own role names; extra staff and a lead queue that own no deals."""
+        profile = self.profile
+        labels, team_labels = dict(profile.role_labels), dict(profile.team_rep_labels)
+        meaning: dict[str, str] = {}
+        for row in self.rows["rep_roster.csv"]:
+            canonical = str(row["role"])
+            row["role"] = labels.get(canonical, canonical)
+            if canonical == "account_executive":
+                row["role"] = team_labels.get(str(row["team"]), row["role"])
+            meaning[str(row["role"])] = canonical
+        managers = {
+            r["team"]: r["user_id"] for r in self.rows["rep_roster.csv"] if meaning[str(r["role"])] == "manager"
+        }
+        for label, means, title, team in profile.extra_staff:
+            meaning[label] = means
+            user_id, hired = self.next_id("005"), date(2023, 2, 1) + timedelta(days=rng.randrange(0, 400))
+            region = next(t[1] for t in TEAMS if t[0] == team)
+            self.add(
+                "User.csv",
+                Id=user_id,
+                Name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                IsActive="true",
+                CreatedDate=ts(datetime.combine(hired, time(9))),
+                Title=title,
+                Department="Sales",
+                UserRoleId="",
+                ManagerId=managers.get(team, ""),
+                Email=f"sdr{user_id[-4:]}@example.com",
+            )
+            self.add(
+                "rep_roster.csv",
+                user_id=user_id,
+                hire_date=iso(hired),
+                termination_date="",
+                team=team,
+                region=region,
+                territory="",
+                role=label,
+            )
+        facts["extra_staff"] = [
+            {"user_id": r["user_id"], "role": r["role"]}
+            for r in self.rows["rep_roster.csv"]
+            if r["role"] in {staff[0] for staff in profile.extra_staff}
+        ]
+        if profile.queue:
+            label, means, name = profile.queue
+            meaning[label] = means
+            queue_id = self.next_id("005")
+            self.add(
+                "User.csv",
+                Id=queue_id,
+                Name=name,
+                IsActive="true",
+                CreatedDate=ts(datetime(2018, 1, 2, 8)),
+                Title="",
+                Department="Marketing",
+                UserRoleId="",
+                ManagerId="",
+                Email="",
+            )
+            self.add(
+                "rep_roster.csv",
+                user_id=queue_id,
+                hire_date="2018-01-02",
+                termination_date="",
+                team="",
+                region="",
+                territory="",
+                role=label,
+            )
+            queued = [
+                lead
+                for lead in self.rows["Lead.csv"]
+                if lead["Status"] == "Open - Not Contacted" and rng.random() < profile.queue_lead_share
+            ]
+            for lead in queued:
+                lead["OwnerId"] = queue_id
+            facts["queue"] = {"user_id": queue_id, "role": label, "owned_leads": len(queued)}
+        counts: dict[str, int] = {}
+        for row in self.rows["rep_roster.csv"]:
+            counts[str(row["role"])] = counts.get(str(row["role"]), 0) + 1
+        facts["roster_roles"] = {label: {"means": meaning.get(label, label), "rows": n} for label, n in counts.items()}
+
+    def rename_values(
+        self, rng: random.Random, file_name: str, column: str, renames: tuple[tuple[str, str, float], ...]
+    ) -> list[dict[str, object]]:
+        """Give a share of the rows holding a mapped value the company's own value; returns what it did."""
+        done = []
+        for old, new, share in renames:
+            rows = [r for r in self.rows[file_name] if r[column] == old and rng.random() < share]
+            for row in rows:
+                row[column] = new
+            done.append({"value": new, "replaces": old, "column": column, "rows": len(rows)})
+        return done
+
+    def untouchable_deals(self, ramping_too: bool = False) -> list[dict[str, object]]:
+        """Deals no planted fact depends on: of honest, settled reps (or ramping hires, for changes that
+        move no date), on accounts that did not churn."""
+        honest = {r.user_id for r in self.reps if not r.behaviours and not r.bottleneck}
+        if not ramping_too:
+            honest -= {r.user_id for r in self.reps if r.ramp_first_won_days is not None}
+        churned = {f["account_id"] for f in self.facts["churned_accounts"]}
+        return [
+            o
+            for o in self.rows["Opportunity.csv"]
+            if o["IsDeleted"] == "false" and o["OwnerId"] in honest and o["AccountId"] not in churned
+        ]
+
+    def plant_anomalies(self, rng: random.Random, taken: set[str]) -> list[dict[str, object]]:
+        """Open deals without an account, lost deals of amount 0, won deals without an amount (history too)."""
+        pools = {
+            "open_opportunity_without_account": lambda o: o["IsClosed"] == "false",
+            "opportunity_amount_zero": lambda o: o["IsClosed"] == "true" and o["IsWon"] == "false",
+            "won_opportunity_without_amount": lambda o: o["IsWon"] == "true",
+        }
+        facts = []
+        for rule, count in self.profile.anomalies:
+            deals = self.untouchable_deals(ramping_too=True)
+            candidates = [o for o in deals if o["Id"] not in taken and pools[rule](o)]
+            chosen = sorted(rng.sample(candidates, k=min(count, len(candidates))), key=lambda o: str(o["Id"]))
+            ids = {str(o["Id"]) for o in chosen}
+            taken |= ids
+            for opportunity in chosen:
+                if rule == "open_opportunity_without_account":
+                    opportunity["AccountId"] = ""
+                else:
+                    opportunity["Amount"] = "0.00" if rule == "opportunity_amount_zero" else ""
+            for history in self.rows["OpportunityHistory.csv"]:
+                if history["OpportunityId"] in ids and rule != "open_opportunity_without_account":
+                    history["Amount"] = "0.00" if rule == "opportunity_amount_zero" else ""
+            facts.append({"rule": rule, "file": "Opportunity.csv", "ids": sorted(ids)})
+        return facts
+
+    def backdate_closes(self, rng: random.Random, count: int) -> list[dict[str, str]]:
+        """Won deals entered after the fact: CloseDate before CreatedDate and before any first contact
+        (the converted lead's creation, any activity on the deal or its lead, any activity on the account
+        in the 30 days before creation). Taken from honest, settled reps and accounts that did not churn,
+        so no other planted fact moves."""
+        if count <= 0:
+            return []
+        candidates = [
+            o
+            for o in self.untouchable_deals()
+            if o["IsWon"] == "true" and str(o["CreatedDate"])[:10] >= iso(PERIOD_START + timedelta(days=120))
+        ]
+        chosen = sorted(rng.sample(candidates, k=min(count, len(candidates))), key=lambda o: str(o["Id"]))
+        facts = []
+        for opportunity in chosen:
+            opp_id, account_id, created = opportunity["Id"], opportunity["AccountId"], str(opportunity["CreatedDate"])
+            leads = [r for r in self.rows["Lead.csv"] if r["ConvertedOpportunityId"] == opp_id]
+            lead_ids = {r["Id"] for r in leads}
+            window_start = iso(date.fromisoformat(created[:10]) - timedelta(days=30))
+            contacts = [created[:10]] + [str(r["CreatedDate"])[:10] for r in leads]
+            for file_name in ("Task.csv", "Event.csv"):
+                for activity in self.rows[file_name]:
+                    day = str(activity["ActivityDate"])
+                    if (
+                        activity["WhatId"] == opp_id
+                        or activity["WhoId"] in lead_ids
+                        or (activity["AccountId"] == account_id and window_start <= day <= created[:10])
+                    ):
+                        contacts.append(day)
+            first_contact = min(min(contacts), window_start)
+            close = date.fromisoformat(first_contact) - timedelta(days=rng.randrange(1, 15))
+            opportunity["CloseDate"] = iso(close)
+            won_rows = [
+                h
+                for h in self.rows["OpportunityHistory.csv"]
+                if h["OpportunityId"] == opp_id and h["StageName"] == "Closed Won"
+            ]
+            won_rows[-1]["CloseDate"] = iso(close)
+            facts.append(
+                {
+                    "opportunity_id": str(opp_id),
+                    "owner_id": str(opportunity["OwnerId"]),
+                    "created_date": created[:10],
+                    "first_contact_date": min(contacts),
+                    "close_date": iso(close),
+                }
+            )
+        return facts
 
 
 def _forecast_category(stage: str) -> str:
@@ -1328,13 +1637,15 @@ def write_export(generator: Generator, out: Path, for_dbt_seed: bool) -> None:
         header = contract_columns + extra
         # quirk: header case differs from the API name
         header_out = [h.lower() for h in header] if spec.file_name == "Contact.csv" else header
+        labels = {c: h for f, c, h in generator.profile.header_labels if f == spec.file_name}
+        header_out = [labels.get(h, h) for h in header_out]
         buffer = io.StringIO()
         line_end = "\r\n" if spec.file_name == "Task.csv" else "\n"  # quirk: CRLF in one file
         writer = csv.writer(buffer, lineterminator=line_end)
         writer.writerow(header_out)
         for row in rows:
             writer.writerow(["" if row.get(h) is None else row.get(h, "") for h in header])
-        encoding = "utf-8" if for_dbt_seed or spec.file_name not in ("Account.csv", "User.csv") else "cp1252"
+        encoding = "utf-8" if for_dbt_seed or spec.file_name not in WINDOWS_1252_FILES else "cp1252"
         (out / spec.file_name).write_bytes(buffer.getvalue().encode(encoding))
         seed_headers[spec.table_name] = header_out
     if for_dbt_seed:
@@ -1371,6 +1682,12 @@ def main(argv: list[str] | None = None) -> int:
         "--for-dbt-seed", action="store_true", help="write every file as UTF-8 (dbt seed reads nothing else)"
     )
     parser.add_argument(
+        "--company",
+        choices=sorted(COMPANIES),
+        default=SAMPLE_COMPANY.name,
+        help="whose words the export uses (default sample: the vocabulary of seeds/reference; see above)",
+    )
+    parser.add_argument(
         "--as-of",
         type=date.fromisoformat,
         help="write the export as it stood at the end of this day (YYYY-MM-DD; see rewind_to)",
@@ -1378,7 +1695,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")
-    generator = Generator(options.seed, options.scale)
+    generator = Generator(options.seed, options.scale, COMPANIES[options.company])
     generator.run()
     if options.as_of is not None:
         generator.rows = rewind_to(generator.rows, options.as_of)

@@ -92,11 +92,12 @@ def test_acv_per_year(won, marts) -> None:
 
 
 def test_annual_retention(won, marts) -> None:
-    """C3 for fiscal 2025: customers active on 1 January still active, without a lapse, on 31 December."""
+    """C3 for fiscal 2025: customers active on 1 January and still active on 31 December (a lapse between is kept)."""
     spell = spells(won)
     start, end = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
     at_start = spell[(spell["active_from"] <= start) & (spell["active_until"] > start)]
-    retained = at_start[at_start["active_until"] > end]
+    at_end = spell[(spell["active_from"] <= end) & (spell["active_until"] > end)]
+    retained = at_start[at_start["account"].isin(at_end["account"])]
     actual = marts(
         "select sum(customers_at_start) as base, sum(retained_customers) as kept "
         "from marts.rpt_customer_retention where period_type = 'year' and period_start = '2025-01-01'"

@@ -47,9 +47,24 @@ def validate_raw(path: Path, previous_row_counts: dict[str, int] | None = None) 
 
 def test_clean_sample_passes_every_raw_expectation(loaded_sample: Path) -> None:
     report = validate_raw(loaded_sample)
-    assert len(report.suites) == 18
-    assert sum(passed for passed, _ in report.suites.values()) >= 30
+    assert sorted(report.suites) == [
+        "raw.Contact",
+        "raw.Opportunity",
+        "raw.OpportunityFieldHistory",
+        "raw.OpportunityHistory",
+        "raw.OpportunityLineItem",
+        "raw.Task",
+    ]
+    assert sum(passed for passed, _ in report.suites.values()) == 8
     assert report.failures == []
+
+
+def test_raw_suites_can_only_warn(loaded_sample: Path) -> None:
+    """Blocking rules on the export are the loader's: a raw suite that could block would split the verdict."""
+    with duckdb.connect(str(loaded_sample), read_only=True) as con:
+        suites = raw_suites(lambda sql: con.execute(sql).df(), dt.date(2025, 12, 31), "EUR", {"Lead": 10**9})
+    severities = {e.meta["severity"] for suite in suites for e in suite.expectations}
+    assert severities == {WARNING}
 
 
 # Each case breaks the loaded sample in one way (SQL on the raw text tables) and names the expectation
@@ -62,12 +77,6 @@ def set_on_first_row(con: duckdb.DuckDBPyConnection, table: str, column: str, va
     raw = f'crm_export."{table}"'
     con.execute(f'update {raw} set "{column}" = ? where "{key}" = (select min("{key}") from {raw})', [value])
     return value
-
-
-def duplicate_ids_across_re_exports(con: duckdb.DuckDBPyConnection) -> Case:
-    con.execute('insert into crm_export."Opportunity" select * from crm_export."Opportunity" order by "Id" limit 3')
-    first = con.execute('select min("Id") from crm_export."Opportunity"').fetchone()[0]
-    return first, ("raw.Opportunity", "expect_column_values_to_be_unique", "Id", BLOCKING)
 
 
 def orphaned_foreign_keys(con: duckdb.DuckDBPyConnection) -> Case:
@@ -91,43 +100,12 @@ def close_date_before_created_date(con: duckdb.DuckDBPyConnection) -> Case:
     return example, ("raw.Opportunity", "expect_column_pair_values_a_to_be_greater_than_b", "CloseDate", WARNING)
 
 
-def probability_outside_0_100(con: duckdb.DuckDBPyConnection) -> Case:
-    example = set_on_first_row(con, "Opportunity", "Probability", "120")
-    return example, ("raw.Opportunity", "expect_column_values_to_be_between", "Probability", BLOCKING)
-
-
-def negative_amount(con: duckdb.DuckDBPyConnection) -> Case:
-    example = set_on_first_row(con, "Opportunity", "Amount", "-5000")
-    return example, ("raw.Opportunity", "expect_column_values_to_be_between", "Amount", BLOCKING)
-
-
-def stage_missing_from_the_mapping(con: duckdb.DuckDBPyConnection) -> Case:
-    example = set_on_first_row(con, "OpportunityHistory", "StageName", "Verbal Commit")
-    return example, ("raw.OpportunityHistory", "expect_column_values_to_be_in_set", "StageName", BLOCKING)
-
-
-def currency_without_a_rate(con: duckdb.DuckDBPyConnection) -> Case:
-    example = set_on_first_row(con, "Opportunity", "CurrencyIsoCode", "CHF")
-    return example, ("raw.Opportunity", "expect_column_values_to_be_in_set", "CurrencyIsoCode", BLOCKING)
-
-
-def nps_score_outside_0_10(con: duckdb.DuckDBPyConnection) -> Case:
-    example = set_on_first_row(con, "nps_responses", "score", "11", key="response_id")
-    return example, ("raw.nps_responses", "expect_column_values_to_be_between", "score", BLOCKING)
-
-
 RAW_CASES: dict[str, Callable[[duckdb.DuckDBPyConnection], Case]] = {
     f.__name__: f
     for f in (
-        duplicate_ids_across_re_exports,
         orphaned_foreign_keys,
         closed_in_the_future,
         close_date_before_created_date,
-        probability_outside_0_100,
-        negative_amount,
-        stage_missing_from_the_mapping,
-        currency_without_a_rate,
-        nps_score_outside_0_10,
     )
 }
 

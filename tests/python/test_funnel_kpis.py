@@ -52,7 +52,9 @@ def raw() -> dict[str, pd.DataFrame]:
         assert len(match) == 1, (code, day)
         return float(match["rate"].iloc[0])
 
-    conversion_day = opportunities["close_date"].fillna(opportunities["created"].dt.normalize())
+    # closed deals at their close date, open ones at their created date (CloseDate is only expected)
+    closed = flag(opportunities["isclosed"])
+    conversion_day = opportunities["close_date"].where(closed, opportunities["created"].dt.normalize())
     opportunities["factor"] = [
         1.0 if code == "EUR" else rate("EUR", day) / rate(code, day)
         for code, day in zip(opportunities["currencyisocode"], conversion_day, strict=True)
@@ -113,7 +115,7 @@ def test_pipeline_at_the_as_of_date(raw, marts) -> None:
     )
     actual = marts(
         "select owner_user_id, open_opportunities, pipeline_amount, weighted_pipeline_amount "
-        "from marts.rpt_rep_pipeline_month_end where is_as_of_snapshot"
+        "from marts.rpt_rep_pipeline_month_end where is_as_of_snapshot and open_opportunities > 0"
     ).set_index("owner_user_id")
     joined = expected.join(actual, how="outer")
     assert len(joined) == len(expected) > 10

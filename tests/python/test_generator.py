@@ -163,3 +163,175 @@ def test_closed_and_won_flags_agree_with_the_final_stage() -> None:
         stage = opportunity["StageName"]
         assert (opportunity["IsClosed"] == "true") == (stage in ("Closed Won", "Closed Lost")), opportunity["Id"]
         assert (opportunity["IsWon"] == "true") == (stage == "Closed Won"), opportunity["Id"]
+
+
+# ------------------------------------------------------------------ another company (--company other)
+
+
+@pytest.fixture(scope="module")
+def other_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("other_company") / "export", 7, 0.5, "--company", "other")
+
+
+def profile_facts(export: Path) -> dict:
+    return json.loads((export / "planted_facts.json").read_text())["company_profile"]
+
+
+def test_other_company_is_deterministic(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", 3, 0.2, "--company", "other")
+    second = generate(tmp_path / "b", 3, 0.2, "--company", "other")
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_company_sample_is_the_default_and_other_is_the_same_company_in_other_words(tmp_path: Path) -> None:
+    default = generate(tmp_path / "default", 3, 0.2)
+    sample = generate(tmp_path / "sample", 3, 0.2, "--company", "sample")
+    other = generate(tmp_path / "other", 3, 0.2, "--company", "other")
+    for path in sorted(default.iterdir()):
+        assert path.read_bytes() == (sample / path.name).read_bytes(), path.name
+    assert "company_profile" not in json.loads((default / "planted_facts.json").read_text())
+    # the other company's own draws do not disturb the company itself
+    for name in ("Account.csv", "Contact.csv", "Product2.csv", "OpportunityLineItem.csv", "nps_responses.csv"):
+        assert (default / name).read_bytes() == (other / name).read_bytes(), name
+    changed = [p.name for p in sorted(default.glob("*.csv")) if p.read_bytes() != (other / p.name).read_bytes()]
+    assert changed == [
+        "Event.csv",
+        "Lead.csv",
+        "Opportunity.csv",
+        "OpportunityHistory.csv",
+        "Task.csv",
+        "User.csv",
+        "marketing_spend.csv",
+        "rep_roster.csv",
+        "sales_targets.csv",
+    ]
+
+
+def test_other_company_roster_speaks_its_own_roles(other_company: Path) -> None:
+    facts = profile_facts(other_company)
+    roster = read_rows(other_company / "rep_roster.csv")
+    counts: dict[str, int] = {}
+    for row in roster:
+        counts[row["role"]] = counts.get(row["role"], 0) + 1
+    assert {label: f["rows"] for label, f in facts["roster_roles"].items()} == counts
+    assert {label: f["means"] for label, f in facts["roster_roles"].items()} == {
+        "VP Sales": "head_of_sales",
+        "Sales Manager": "manager",
+        "AE": "account_executive",
+        "Sales Rep": "account_executive",
+        "SDR": "sales_development_rep",
+        "Queue": "other",
+    }
+    assert counts["VP Sales"] == 1 and counts["Sales Manager"] == 4 and counts["SDR"] == 2 and counts["Queue"] == 1
+    assert {r["team"] for r in roster if r["role"] == "Sales Rep"} == {"UK&I"}
+    users = {u["Id"]: u for u in read_rows(other_company / "User.csv")}
+    assert {r["user_id"] for r in roster} <= set(users)
+    queue = facts["queue"]
+    assert users[queue["user_id"]]["Name"] == "Inbound Leads Queue"
+    leads = read_rows(other_company / "Lead.csv")
+    queued = [lead for lead in leads if lead["OwnerId"] == queue["user_id"]]
+    assert len(queued) == queue["owned_leads"] > 0
+    assert {lead["Status"] for lead in queued} == {"Open - Not Contacted"}
+    staff = {s["user_id"] for s in facts["extra_staff"]} | {queue["user_id"]}
+    for name in ("Opportunity.csv", "Task.csv", "Event.csv"):
+        assert not any(row["OwnerId"] in staff for row in read_rows(other_company / name)), name
+
+
+def test_other_company_has_its_own_status_types_sources_and_metrics(other_company: Path) -> None:
+    facts = profile_facts(other_company)
+    leads = read_rows(other_company / "Lead.csv")
+    mapped = read_rows(PROJECT_DIR / "seeds" / "reference" / "stage_mapping.csv")
+    statuses = {lead["Status"] for lead in leads}
+    assert statuses - {m["crm_value"] for m in mapped if m["record_type"] == "Lead"} == {"Nurturing"}
+    assert facts["lead_statuses"] == [
+        {
+            "column": "Status",
+            "replaces": "Working - Contacted",
+            "rows": sum(lead["Status"] == "Nurturing" for lead in leads),
+            "value": "Nurturing",
+        }
+    ]
+    assert facts["lead_statuses"][0]["rows"] > 0
+    assert [(s["value"], s["rows"]) for s in facts["lead_sources"]] == [
+        ("Webinar", sum(lead["LeadSource"] == "Webinar" for lead in leads))
+    ]
+    types = read_rows(PROJECT_DIR / "seeds" / "reference" / "activity_types.csv")
+    for name, obj in (("Task.csv", "Task"), ("Event.csv", "Event")):
+        rows = read_rows(other_company / name)
+        unmapped = {r["Type"] for r in rows} - {t["crm_type"] for t in types if t["activity_object"] == obj}
+        planted = {t["value"]: t["rows"] for t in facts["activity_types"] if t["file"] == name}
+        assert unmapped == set(planted), name
+        for value, count in planted.items():
+            assert sum(r["Type"] == value for r in rows) == count > 0, value
+    assert set(planted) == {"Site Visit - Custom", "QBR"}
+    metrics = {t["metric"] for t in read_rows(other_company / "sales_targets.csv")}
+    assert metrics == set(facts["target_metrics"]) | {"activity_points"}
+    assert facts["target_metrics"]["Bookings"] == "won_amount"
+
+
+def test_other_company_has_back_dated_closes(other_company: Path) -> None:
+    """A few won deals closed before they were created and before any first contact (real CRMs have them)."""
+    backdated = profile_facts(other_company)["backdated_closes"]
+    assert len(backdated) == 3
+    opportunities = {o["Id"]: o for o in read_rows(other_company / "Opportunity.csv")}
+    history = read_rows(other_company / "OpportunityHistory.csv")
+    activities = read_rows(other_company / "Task.csv") + read_rows(other_company / "Event.csv")
+    leads = read_rows(other_company / "Lead.csv")
+    for deal in backdated:
+        opportunity = opportunities[deal["opportunity_id"]]
+        assert opportunity["IsWon"] == "true" and opportunity["IsDeleted"] == "false"
+        assert opportunity["CloseDate"] == deal["close_date"] < opportunity["CreatedDate"][:10] == deal["created_date"]
+        assert deal["close_date"] < deal["first_contact_date"]
+        won = [h for h in history if h["OpportunityId"] == deal["opportunity_id"] and h["StageName"] == "Closed Won"]
+        assert won[-1]["CloseDate"] == deal["close_date"]
+        lead_ids = {lead["Id"] for lead in leads if lead["ConvertedOpportunityId"] == deal["opportunity_id"]}
+        assert all(lead["CreatedDate"][:10] > deal["close_date"] for lead in leads if lead["Id"] in lead_ids)
+        linked = [a for a in activities if a["WhatId"] == deal["opportunity_id"] or a["WhoId"] in lead_ids]
+        assert linked and min(a["ActivityDate"] for a in linked) > deal["close_date"]
+    # only those: every other won deal closes on or after its creation
+    others = [
+        o
+        for o in opportunities.values()
+        if o["IsWon"] == "true" and o["Id"] not in {d["opportunity_id"] for d in backdated}
+    ]
+    assert all(o["CloseDate"] >= o["CreatedDate"][:10] for o in others)
+
+
+def test_other_company_writes_a_header_only_file_and_odd_header_case(other_company: Path) -> None:
+    facts = profile_facts(other_company)
+    assert facts["header_only_files"] == ["marketing_spend.csv"]
+    assert (other_company / "marketing_spend.csv").read_bytes() == b"month,channel,amount,currency\n"
+    assert json.loads((other_company / "planted_facts.json").read_text())["row_counts"]["marketing_spend.csv"] == 0
+    header = (other_company / "Lead.csv").read_text().splitlines()[0].split(",")
+    assert "EMAIL" in header and "phone" in header and "Email" not in header and "Phone" not in header
+    assert facts["windows_1252_files"] == ["Account.csv", "User.csv"]
+    with pytest.raises(UnicodeDecodeError):
+        (other_company / "User.csv").read_bytes().decode("utf-8")
+
+
+def test_other_company_has_deals_without_account_or_amount(other_company: Path) -> None:
+    anomalies = {a["rule"]: a["ids"] for a in profile_facts(other_company)["anomalies"]}
+    assert {rule: len(ids) for rule, ids in anomalies.items()} == {
+        "open_opportunity_without_account": 2,
+        "opportunity_amount_zero": 2,
+        "won_opportunity_without_amount": 2,
+    }
+    opportunities = read_rows(other_company / "Opportunity.csv")
+    assert {o["Id"] for o in opportunities if o["AccountId"] == ""} == set(
+        anomalies["open_opportunity_without_account"]
+    )
+    assert all(o["IsClosed"] == "false" for o in opportunities if o["AccountId"] == "")
+    zero = {o["Id"] for o in opportunities if o["Amount"] == "0.00"}
+    assert zero == set(anomalies["opportunity_amount_zero"])
+    assert all(o["IsWon"] == "false" and o["IsClosed"] == "true" for o in opportunities if o["Id"] in zero)
+    empty = {o["Id"] for o in opportunities if o["Amount"] == ""}
+    assert empty == set(anomalies["won_opportunity_without_amount"])
+    assert all(o["IsWon"] == "true" for o in opportunities if o["Id"] in empty)
+    history = read_rows(other_company / "OpportunityHistory.csv")
+    assert {h["Amount"] for h in history if h["OpportunityId"] in zero} == {"0.00"}
+    assert {h["Amount"] for h in history if h["OpportunityId"] in empty} == {""}
+    backdated = {d["opportunity_id"] for d in profile_facts(other_company)["backdated_closes"]}
+    assert not backdated & (zero | empty | set(anomalies["open_opportunity_without_account"]))

@@ -15,7 +15,9 @@ final as (
         roster.team,
         roster.region,
         roster.territory,
+        roster.crm_role,
         roster.roster_role,
+        roster.is_quota_carrying,
         roster.hire_date,
         case
             when roster.termination_date <= as_of.as_of_date then roster.termination_date

@@ -1,8 +1,9 @@
--- One row per complete fiscal year or quarter and customer active on its
--- first day, with whether the same spell still covers the last day (retained)
--- or the customer lapsed during the period (churned; a later return is a new
--- spell and does not undo the churn). Periods that end after the as-of date
--- are left out.
+-- One row per complete fiscal year or quarter (and the trailing 12 months up
+-- to the as-of date, which C2 reads) and customer active on its first day,
+-- with whether the customer is still active on its last day (retained: any
+-- spell covers it, so a customer who lapsed and bought again within the
+-- period is retained) or not (churned). Periods that end after the as-of
+-- date are left out. The one C3 retention rule: C2 and the C3 marts read it.
 with
 
 dates as (
@@ -41,6 +42,14 @@ periods as (
     from dates
     group by fiscal_year
 
+    union all
+
+    select
+        'trailing_12_months' as period_type,
+        cast({{ dbt.dateadd('month', -12, 'as_of.as_of_date') }} as date) as period_start,
+        as_of.as_of_date as period_end
+    from as_of
+
 ),
 
 complete_periods as (
@@ -65,12 +74,18 @@ final as (
         complete_periods.period_start,
         complete_periods.period_end,
         spells.account_id,
-        spells.active_until > complete_periods.period_end as is_retained
+        end_spells.account_id is not null as is_retained
     from complete_periods
     inner join spells
         on
             complete_periods.period_start >= spells.active_from
             and complete_periods.period_start < spells.active_until
+    -- spells of one account never overlap: at most one covers the last day
+    left join spells as end_spells
+        on
+            spells.account_id = end_spells.account_id
+            and complete_periods.period_end >= end_spells.active_from
+            and complete_periods.period_end < end_spells.active_until
 
 )
 

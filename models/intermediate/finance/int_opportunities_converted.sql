@@ -1,5 +1,6 @@
 -- One row per opportunity with its amount in the reporting currency, at the
--- Salesforce dated rate valid on the close date (created date while open).
+-- Salesforce dated rate valid on the close date of a closed deal, on the
+-- created date of an open one (kpis.md, Money).
 with
 
 opportunities as (
@@ -24,9 +25,11 @@ dated as (
 
     select
         opportunities.*,
-        coalesce(
-            opportunities.close_date, cast(opportunities.created_at as date)
-        ) as conversion_date,
+        -- an open deal's CloseDate is only its expected close: open deals convert at created
+        case
+            when opportunities.is_closed then opportunities.close_date
+            else cast(opportunities.created_at as date)
+        end as conversion_date,
         coalesce(
             opportunities.currency_code, '{{ var("reporting_currency") }}'
         ) as record_currency_code

@@ -1,4 +1,4 @@
--- A8 per rep (account executives of rep_roster.csv): days from hire to the
+-- A8 per rep (quota-carrying reps: seeds/reference/rep_roles.csv): days from hire to the
 -- first prospect contact (first completed activity with a lead or a
 -- non-customer account) and to the first won opportunity.
 with
@@ -6,7 +6,7 @@ with
 reps as (
 
     select * from {{ ref('dim_reps') }}
-    where roster_role = 'account_executive'
+    where is_quota_carrying
 
 ),
 

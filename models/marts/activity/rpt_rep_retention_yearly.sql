@@ -1,12 +1,12 @@
 -- A7 per fiscal year, for the whole sales force (team 'all') and per team:
--- of the account executives hired at least 12 months before the year end,
+-- of the quota-carrying reps (rep_roles.csv) hired at least 12 months before the year end,
 -- the share still employed at the year end.
 with
 
 reps as (
 
     select * from {{ ref('dim_reps') }}
-    where roster_role = 'account_executive'
+    where is_quota_carrying
 
 ),
 

@@ -31,7 +31,9 @@ final as (
         roster.team,
         roster.region,
         roster.territory,
+        roster.crm_role,
         coalesce(roster.roster_role, 'not_in_roster') as roster_role,
+        coalesce(roster.is_quota_carrying, false) as is_quota_carrying,
         roster.hire_date,
         roster.termination_date,
         coalesce(

@@ -9,9 +9,11 @@ opportunities as (
 
 ),
 
-spells as (
+retention as (
 
-    select * from {{ ref('int_customer_active_spells') }}
+    -- C3's rule over the same trailing 12 months: the one retention definition
+    select * from {{ ref('int_customer_retention_periods') }}
+    where period_type = 'trailing_12_months'
 
 ),
 
@@ -48,15 +50,11 @@ purchases as (
 
 churn_base as (
 
-    -- customers active when the window opened, and whether the same spell lasted to its end
+    -- customers active when the window opened, and whether still active at its end
     select
-        spells.account_id,
-        spells.active_until > window_bounds.window_end as is_retained
-    from spells
-    cross join window_bounds
-    where
-        spells.active_from <= window_bounds.window_start
-        and spells.active_until > window_bounds.window_start
+        account_id,
+        is_retained
+    from retention
 
 ),
 

@@ -71,14 +71,22 @@ active_customers as (
 
 newly_lost as (
 
+    -- active on the month's eve (a spell ending on the 1st ends this month)
+    -- and no longer active when measured (a return within the month undoes it)
     select
         months.month_start_date,
-        count(*) as newly_lost_customers
+        count(distinct spells.account_id) as newly_lost_customers
     from months
     inner join spells
         on
-            months.month_start_date < spells.active_until
+            months.month_start_date <= spells.active_until
             and months.measured_on >= spells.active_until
+    left join spells as return_spells
+        on
+            spells.account_id = return_spells.account_id
+            and months.measured_on >= return_spells.active_from
+            and months.measured_on < return_spells.active_until
+    where return_spells.account_id is null
     group by 1
 
 ),

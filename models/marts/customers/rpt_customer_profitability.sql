@@ -127,6 +127,13 @@ spine as (
         account_id,
         fiscal_year
     from acquisition_costs
+    union
+    -- a customer's years without a purchase still cost time to serve
+    select
+        account_id,
+        fiscal_year
+    from service_costs
+    where account_id in (select opportunities.account_id from opportunities)
 
 ),
 

@@ -6,6 +6,7 @@ with
 periods as (
 
     select * from {{ ref('int_customer_retention_periods') }}
+    where period_type in ('year', 'quarter')
 
 ),
 

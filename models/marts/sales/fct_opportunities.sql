@@ -116,11 +116,15 @@ final as (
 
     select
         *,
+        -- a close dated before the creation or first contact (back-dated in the
+        -- CRM) has no duration: counted in rpt_data_quality_exclusions instead
         cast(case
-            when is_closed then {{ dbt.datediff('created_date', 'close_date', 'day') }}
+            when is_closed and close_date >= created_date
+                then {{ dbt.datediff('created_date', 'close_date', 'day') }}
         end as {{ dbt.type_int() }}) as days_created_to_close,
         cast(case
-            when is_won then {{ dbt.datediff('first_contact_date', 'close_date', 'day') }}
+            when is_won and close_date >= first_contact_date
+                then {{ dbt.datediff('first_contact_date', 'close_date', 'day') }}
         end as {{ dbt.type_int() }}) as days_first_contact_to_won
     from joined
 

@@ -37,17 +37,15 @@ as_of as (
 
 last_touch as (
 
-    -- the latest completed activity on the opportunity itself or on its account
+    -- the latest completed activity on the opportunity itself (its WhatId):
+    -- Salesforce's LastActivityDate rule; activity on the account does not count
     select
         snapshots.opportunity_id,
         max(activities.activity_date) as last_activity_date
     from snapshots
     inner join activities
         on
-            (
-                snapshots.opportunity_id = activities.opportunity_id
-                or snapshots.account_id = activities.account_id
-            )
+            snapshots.opportunity_id = activities.opportunity_id
             and snapshots.snapshot_date >= activities.activity_date
     group by 1
 

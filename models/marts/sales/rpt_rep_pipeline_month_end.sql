@@ -48,6 +48,44 @@ totals as (
 
 ),
 
+quarter_targets as (
+
+    -- spread over the fiscal quarters each target period overlaps, by days
+    {{ targets_by_fiscal_quarter('targets', 'dates') }}
+
+),
+
+snapshot_dates as (
+
+    select distinct
+        snapshots.snapshot_date,
+        snapshots.is_as_of_snapshot,
+        dates.fiscal_quarter_start_date
+    from snapshots
+    inner join dates on snapshots.snapshot_date = dates.date_day
+
+),
+
+rep_snapshots as (
+
+    -- reps with open pipeline at the snapshot, and reps with a target for its
+    -- quarter but no open pipeline (their coverage is 0, not missing)
+    select
+        owner_user_id,
+        snapshot_date,
+        is_as_of_snapshot
+    from totals
+    union
+    select
+        quarter_targets.user_id as owner_user_id,
+        snapshot_dates.snapshot_date,
+        snapshot_dates.is_as_of_snapshot
+    from quarter_targets
+    inner join snapshot_dates
+        on quarter_targets.fiscal_quarter_start_date = snapshot_dates.fiscal_quarter_start_date
+
+),
+
 closing_in_quarter as (
 
     select
@@ -64,16 +102,16 @@ closing_in_quarter as (
 won_to_date as (
 
     select
-        totals.owner_user_id,
-        totals.snapshot_date,
+        rep_snapshots.owner_user_id,
+        rep_snapshots.snapshot_date,
         sum(opportunities.amount) as won_amount_quarter_to_date
-    from totals
-    inner join dates on totals.snapshot_date = dates.date_day
+    from rep_snapshots
+    inner join dates on rep_snapshots.snapshot_date = dates.date_day
     inner join opportunities
         on
-            totals.owner_user_id = opportunities.owner_user_id
+            rep_snapshots.owner_user_id = opportunities.owner_user_id
             and dates.fiscal_quarter_start_date <= opportunities.close_date
-            and totals.snapshot_date >= opportunities.close_date
+            and rep_snapshots.snapshot_date >= opportunities.close_date
     group by 1, 2
 
 ),
@@ -81,43 +119,49 @@ won_to_date as (
 final as (
 
     select
-        totals.owner_user_id,
-        totals.snapshot_date,
-        totals.is_as_of_snapshot,
+        rep_snapshots.owner_user_id,
+        rep_snapshots.snapshot_date,
+        rep_snapshots.is_as_of_snapshot,
         dates.fiscal_quarter_start_date,
-        cast(totals.open_opportunities as {{ dbt.type_int() }}) as open_opportunities,
-        cast(totals.pipeline_amount as {{ dbt.type_numeric() }}) as pipeline_amount,
-        cast(totals.weighted_pipeline_amount as {{ dbt.type_numeric() }})
+        cast(coalesce(totals.open_opportunities, 0) as {{ dbt.type_int() }}) as open_opportunities,
+        cast(coalesce(totals.pipeline_amount, 0) as {{ dbt.type_numeric() }}) as pipeline_amount,
+        cast(coalesce(totals.weighted_pipeline_amount, 0) as {{ dbt.type_numeric() }})
             as weighted_pipeline_amount,
         cast(
             coalesce(closing_in_quarter.pipeline_closing_in_quarter, 0) as {{ dbt.type_numeric() }}
         )
             as pipeline_closing_in_quarter,
-        cast(targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
+        cast(quarter_targets.target_value as {{ dbt.type_numeric() }}) as won_amount_target,
         cast(coalesce(won_to_date.won_amount_quarter_to_date, 0) as {{ dbt.type_numeric() }})
             as won_amount_quarter_to_date,
         -- null when there is no target or the target is already met (nothing left to cover)
         cast(case
-            when targets.target_value - coalesce(won_to_date.won_amount_quarter_to_date, 0) > 0
+            when
+                quarter_targets.target_value
+                - coalesce(won_to_date.won_amount_quarter_to_date, 0) > 0
                 then {{ safe_divide(
                     'coalesce(closing_in_quarter.pipeline_closing_in_quarter, 0)',
-                    'targets.target_value - coalesce(won_to_date.won_amount_quarter_to_date, 0)'
+                    'quarter_targets.target_value - coalesce(won_to_date.won_amount_quarter_to_date, 0)'
                 ) }}
         end as {{ dbt.type_numeric() }}) as pipeline_coverage
-    from totals
-    inner join dates on totals.snapshot_date = dates.date_day
+    from rep_snapshots
+    inner join dates on rep_snapshots.snapshot_date = dates.date_day
+    left join totals
+        on
+            rep_snapshots.owner_user_id = totals.owner_user_id
+            and rep_snapshots.snapshot_date = totals.snapshot_date
     left join closing_in_quarter
         on
-            totals.owner_user_id = closing_in_quarter.owner_user_id
-            and totals.snapshot_date = closing_in_quarter.snapshot_date
+            rep_snapshots.owner_user_id = closing_in_quarter.owner_user_id
+            and rep_snapshots.snapshot_date = closing_in_quarter.snapshot_date
     left join won_to_date
         on
-            totals.owner_user_id = won_to_date.owner_user_id
-            and totals.snapshot_date = won_to_date.snapshot_date
-    left join targets
+            rep_snapshots.owner_user_id = won_to_date.owner_user_id
+            and rep_snapshots.snapshot_date = won_to_date.snapshot_date
+    left join quarter_targets
         on
-            totals.owner_user_id = targets.user_id
-            and dates.fiscal_quarter_start_date = targets.period_start
+            rep_snapshots.owner_user_id = quarter_targets.user_id
+            and dates.fiscal_quarter_start_date = quarter_targets.fiscal_quarter_start_date
 
 )
 

@@ -120,17 +120,24 @@ quarter_start_pipeline as (
 
 ),
 
+targets_per_quarter as (
+
+    -- spread over the fiscal quarters each target period overlaps, by days
+    {{ targets_by_fiscal_quarter('targets', 'dates') }}
+
+),
+
 quarter_targets as (
 
     select
         user_id as owner_user_id,
-        period_start as fiscal_quarter_start_date,
+        fiscal_quarter_start_date,
         sum(case when metric = 'won_amount' then target_value end) as won_amount_target,
         sum(case when metric = 'new_leads' then target_value end) as new_leads_target,
         sum(case when metric = 'qualified_leads' then target_value end) as qualified_leads_target,
         sum(case when metric = 'new_opportunities' then target_value end)
             as new_opportunities_target
-    from targets
+    from targets_per_quarter
     group by 1, 2
 
 ),
@@ -185,7 +192,11 @@ joined as (
         closed.average_days_first_contact_to_won,
         closed.median_days_first_contact_to_won,
         closed.average_days_created_to_won,
-        quarter_start_pipeline.open_opportunities_at_quarter_start,
+        -- no open deal at a quarter's start is 0 (not unknown) once the quarter has begun
+        case
+            when spine.fiscal_quarter_start_date <= (select as_of.as_of_date from as_of)
+                then coalesce(quarter_start_pipeline.open_opportunities_at_quarter_start, 0)
+        end as open_opportunities_at_quarter_start,
         quarter_start_pipeline.forecast_amount,
         quarter_targets.won_amount_target,
         quarter_targets.new_leads_target,

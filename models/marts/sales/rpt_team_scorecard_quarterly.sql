@@ -23,10 +23,23 @@ reps as (
 
 ),
 
-team_targets as (
+team_target_rows as (
 
     select * from {{ ref('stg_sales_ops__sales_targets') }}
     where target_level = 'team' and metric = 'won_amount'
+
+),
+
+dates as (
+
+    select * from {{ ref('dim_dates') }}
+
+),
+
+team_targets as (
+
+    -- spread over the fiscal quarters each target period overlaps, by days
+    {{ targets_by_fiscal_quarter('team_target_rows', 'dates') }}
 
 ),
 
@@ -115,7 +128,7 @@ final as (
             and summed.fiscal_quarter_start_date = velocity.fiscal_quarter_start_date
     left join team_targets
         on summed.team = team_targets.team
-            and summed.fiscal_quarter_start_date = team_targets.period_start
+            and summed.fiscal_quarter_start_date = team_targets.fiscal_quarter_start_date
 
 )
 

@@ -1,8 +1,17 @@
+-- The role is mapped through the editable seed rep_roles (matched in lower
+-- case): scripts/vocabularies.py rejects an export with a role the seed does
+-- not list, so every admitted row finds its mapping.
 with
 
 source as (
 
     select * from {{ crm_source('sales_ops', 'rep_roster', 'rep_roster') }}
+
+),
+
+rep_roles as (
+
+    select * from {{ ref('rep_roles') }}
 
 ),
 
@@ -16,7 +25,7 @@ renamed as (
         {{ parse_text('team') }} as team,
         {{ parse_text('region') }} as region,
         {{ parse_text('territory') }} as territory,
-        lower({{ parse_text('role') }}) as roster_role,
+        {{ parse_text('role') }} as crm_role,
 
         -- dates
         {{ parse_date('hire_date') }} as hire_date,
@@ -24,6 +33,23 @@ renamed as (
 
     from source
 
+),
+
+final as (
+
+    select
+        renamed.user_id,
+        renamed.team,
+        renamed.region,
+        renamed.territory,
+        renamed.crm_role,
+        rep_roles.role as roster_role,
+        rep_roles.is_quota_carrying,
+        renamed.hire_date,
+        renamed.termination_date
+    from renamed
+    left join rep_roles on lower(renamed.crm_role) = lower(trim(rep_roles.crm_role))
+
 )
 
-select * from renamed
+select * from final

@@ -1,10 +1,18 @@
 -- A row without user_id is a team target. The key is built here because the
--- file has none of its own.
+-- file has none of its own. The metric is mapped through the editable seed
+-- target_metrics (matched in lower case): scripts/vocabularies.py rejects an
+-- export with a metric the seed does not list.
 with
 
 source as (
 
     select * from {{ crm_source('sales_ops', 'sales_targets', 'sales_targets') }}
+
+),
+
+target_metrics as (
+
+    select * from {{ ref('target_metrics') }}
 
 ),
 
@@ -22,7 +30,7 @@ renamed as (
 
         -- strings
         {{ parse_text('team') }} as team,
-        lower({{ parse_text('metric') }}) as metric,
+        {{ parse_text('metric') }} as crm_metric,
         case when {{ parse_text('user_id') }} is null then 'team' else 'rep' end as target_level,
 
         -- numerics
@@ -34,6 +42,23 @@ renamed as (
 
     from source
 
+),
+
+final as (
+
+    select
+        renamed.sales_target_id,
+        renamed.user_id,
+        renamed.team,
+        renamed.crm_metric,
+        target_metrics.metric,
+        renamed.target_level,
+        renamed.target_value,
+        renamed.period_start,
+        renamed.period_end
+    from renamed
+    left join target_metrics on lower(renamed.crm_metric) = lower(trim(target_metrics.crm_metric))
+
 )
 
-select * from renamed
+select * from final
