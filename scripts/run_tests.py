@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The whole test suite, in the order a failure is cheapest to find:
 
-1. lint: ruff (Python) and sqlfluff with the dbt templater (SQL models);
+1. lint: ruff (Python) and sqlfluff with the dbt templater (SQL models); the
+   layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
 3. the same dbt build on a throwaway PostgreSQL 15 server, then the
@@ -19,6 +20,7 @@ Stops at the first failing stage; exit code 0 only when every stage passed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shlex
 import subprocess
@@ -30,6 +32,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
+# dbt-bouncer needs DuckDB 1.x and the project DuckDB 2.x: it lives in a virtual environment of its own.
+CONVENTIONS_REQUIREMENTS = PROJECT_DIR / "requirements-conventions.txt"
+CONVENTIONS_VENV = PROJECT_DIR / ".venv" / "conventions"
 
 
 def stage(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
@@ -40,6 +45,20 @@ def stage(title: str, command: list[str], env: dict[str, str] | None = None) -> 
     print(f"=== {title}: {verdict} in {time.monotonic() - started:.0f}s", flush=True)
     if result.returncode != 0:
         raise SystemExit(result.returncode)
+
+
+def conventions_checker() -> str:
+    """The dbt-bouncer executable, installed from requirements-conventions.txt on first use."""
+    wanted = hashlib.sha256(CONVENTIONS_REQUIREMENTS.read_bytes()).hexdigest()
+    stamp = CONVENTIONS_VENV / ".requirements.sha256"
+    if not stamp.exists() or stamp.read_text().strip() != wanted:
+        import venv
+
+        venv.EnvBuilder(with_pip=True, clear=True).create(CONVENTIONS_VENV)
+        pip = [str(CONVENTIONS_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-r", str(CONVENTIONS_REQUIREMENTS)], check=True)
+        stamp.write_text(wanted + "\n")
+    return str(CONVENTIONS_VENV / "bin" / "dbt-bouncer")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests"])
         stage("lint: sqlfluff", [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses"], env)
+        parse = [DBT, "parse", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/conventions"]
+        bouncer = [conventions_checker(), "run", "--config-file", "dbt-bouncer.yml", "--show-all-failures"]
+        stage("conventions: dbt parse", parse, env)
+        stage("conventions: layer rules (dbt-bouncer)", bouncer, dict(env, COLUMNS="200"))
 
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
         stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
