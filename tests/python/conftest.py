@@ -10,10 +10,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCRIPTS = PROJECT_DIR / "scripts"
+SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 sys.path.insert(0, str(SCRIPTS))
 
 
@@ -89,3 +92,23 @@ def fresh_copy(tmp_path: Path, other_export: Path):
         return target
 
     return make
+
+
+def read_export(name: str, folder: Path = SAMPLE) -> pd.DataFrame:
+    """One export file as text, column names in lower case (the pandas recomputations start here)."""
+    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+    frame.columns = [c.lower() for c in frame.columns]
+    return frame
+
+
+def flag(series: pd.Series) -> pd.Series:
+    """A Salesforce boolean column as booleans."""
+    return series.str.strip().str.lower().isin(["true", "1"])
+
+
+@pytest.fixture(scope="module")
+def marts(sample_warehouse: Path):
+    """Query the published sample warehouse: marts("select ...") -> DataFrame."""
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    yield lambda sql: con.execute(sql).df()
+    con.close()

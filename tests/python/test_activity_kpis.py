@@ -4,32 +4,13 @@ pandas, compared with the marts; and the planted ramp times found."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, SAMPLE, flag
+from conftest import read_export as read
 
-SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 REFERENCE = PROJECT_DIR / "seeds" / "reference"
-
-
-def read(name: str, folder: Path = SAMPLE) -> pd.DataFrame:
-    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-    frame.columns = [c.lower() for c in frame.columns]
-    return frame
-
-
-def flag(series: pd.Series) -> pd.Series:
-    return series.str.strip().str.lower().isin(["true", "1"])
-
-
-@pytest.fixture(scope="module")
-def marts(sample_warehouse: Path):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    yield lambda sql: con.execute(sql).df()
-    con.close()
 
 
 def test_planted_ramping_hires_ramp_inside_their_ranges(marts) -> None:

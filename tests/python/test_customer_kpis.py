@@ -5,26 +5,14 @@ Fiscal years equal calendar years here (fiscal_year_start_month = 1)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR
+from conftest import SAMPLE, flag
+from conftest import read_export as read
 
-SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 AS_OF = pd.Timestamp("2026-06-30")
 YEAR = pd.DateOffset(months=12)
-
-
-def read(name: str) -> pd.DataFrame:
-    frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
-    frame.columns = [c.lower() for c in frame.columns]
-    return frame
-
-
-def flag(series: pd.Series) -> pd.Series:
-    return series.str.strip().str.lower().isin(["true", "1"])
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +38,6 @@ def won() -> pd.DataFrame:
 
     opportunities["amount_eur"] = opportunities.apply(to_eur, axis=1)
     return opportunities[opportunities["close_date"] <= AS_OF]
-
-
-@pytest.fixture(scope="module")
-def marts(sample_warehouse: Path):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    yield lambda sql: con.execute(sql).df()
-    con.close()
 
 
 def spells(won: pd.DataFrame) -> pd.DataFrame:

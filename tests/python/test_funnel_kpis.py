@@ -8,26 +8,14 @@ Fiscal quarters equal calendar quarters here (fiscal_year_start_month = 1).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, SAMPLE, flag
+from conftest import read_export as read
 
-SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 CENT = 0.005
 RATE = 1e-6
-
-
-def read(name: str) -> pd.DataFrame:
-    frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
-    frame.columns = [c.lower() for c in frame.columns]
-    return frame
-
-
-def flag(series: pd.Series) -> pd.Series:
-    return series.str.strip().str.lower().isin(["true", "1"])
 
 
 def quarter_start(dates: pd.Series) -> pd.Series:
@@ -68,13 +56,6 @@ def raw() -> dict[str, pd.DataFrame]:
     history["close_date"] = pd.to_datetime(history["closedate"])
     stage_map = pd.read_csv(PROJECT_DIR / "seeds" / "reference" / "stage_mapping.csv", dtype=str, keep_default_na=False)
     return {"opportunities": opportunities, "history": history, "stages": stage_map}
-
-
-@pytest.fixture(scope="module")
-def marts(sample_warehouse: Path):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    yield lambda sql: con.execute(sql).df()
-    con.close()
 
 
 def test_win_rates_by_count_and_value(raw, marts) -> None:

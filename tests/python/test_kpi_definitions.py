@@ -11,35 +11,15 @@ as-of boundary's concern."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR
+from conftest import flag
+from conftest import read_export as read
 
-SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 AS_OF = pd.Timestamp("2026-06-30")
 YEAR = pd.DateOffset(months=12)
 STALE_AFTER_DAYS = 30
 REP_HOURLY_COST = 60
-
-
-def read(name: str) -> pd.DataFrame:
-    frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
-    frame.columns = [c.lower() for c in frame.columns]
-    return frame
-
-
-def flag(series: pd.Series) -> pd.Series:
-    return series.str.strip().str.lower().isin(["true", "1"])
-
-
-@pytest.fixture(scope="module")
-def marts(sample_warehouse: Path):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    yield lambda sql: con.execute(sql).df()
-    con.close()
 
 
 @pytest.fixture(scope="module")
