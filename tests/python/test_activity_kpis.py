@@ -191,3 +191,27 @@ def test_capacity_plan_of_one_rep_for_one_year(visits, marts) -> None:
     for column, value in expected.items():
         assert abs(float(actual[column]) - value) < 1e-3 * max(1.0, abs(value)), (column, actual[column], value)
     assert bool(actual["is_rest_capacity_negative"]) == (expected["rest_capacity"] < 0)
+
+
+def test_rep_retention_hire_cohort_matches_the_roster(marts) -> None:
+    """A7 per hire cohort (team 'all'): hired, eligible (12 months over by the as-of date 2026-06-30) and still
+    employed on the day 12 months after hire, recomputed per fiscal year of hire from rep_roster.csv.
+    (No sample rep leaves within 12 months; the unit test covers a leaver.)"""
+    roster = read("rep_roster.csv")
+    roster = roster[roster["role"] == "account_executive"].copy()
+    hired = pd.to_datetime(roster["hire_date"])
+    anniversary = hired + pd.DateOffset(months=12)
+    left = pd.to_datetime(roster["termination_date"].replace("", None))
+    roster["cohort"] = hired.dt.year
+    roster["eligible"] = anniversary <= pd.Timestamp("2026-06-30")
+    roster["retained"] = roster["eligible"] & (left.isna() | (left >= anniversary))
+    expected = roster.groupby("cohort")[["eligible", "retained"]].sum()
+    expected["hired"] = roster.groupby("cohort").size()
+    actual = marts(
+        "select hire_fiscal_year, hired_reps, eligible_reps, retained_reps "
+        "from marts.rpt_rep_retention_hire_cohort where team = 'all'"
+    ).set_index("hire_fiscal_year")
+    assert sorted(actual.index) == sorted(expected.index)
+    assert actual["hired_reps"].sum() == len(roster) > 10
+    for cohort, row in expected.iterrows():
+        assert actual.loc[cohort].tolist() == [row["hired"], row["eligible"], row["retained"]], cohort
