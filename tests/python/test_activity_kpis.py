@@ -215,3 +215,16 @@ def test_rep_retention_hire_cohort_matches_the_roster(marts) -> None:
     assert actual["hired_reps"].sum() == len(roster) > 10
     for cohort, row in expected.iterrows():
         assert actual.loc[cohort].tolist() == [row["hired"], row["eligible"], row["retained"]], cohort
+
+
+def test_rep_ramp_hire_cohort_rolls_up_the_per_rep_ramp(marts) -> None:
+    """A8 per hire cohort: counts and medians equal a pandas roll-up of rpt_rep_ramp, cohort by cohort."""
+    ramp = marts("select * from marts.rpt_rep_ramp")
+    rollup = marts("select * from marts.rpt_rep_ramp_hire_cohort_quarterly").set_index("hire_fiscal_quarter_start_date")
+    assert rollup["hired_reps"].sum() == len(ramp) > 10
+    for cohort, reps in ramp.groupby("hire_fiscal_quarter_start_date"):
+        row = rollup.loc[cohort]
+        assert row["hired_reps"] == len(reps)
+        assert row["reps_with_first_win"] == reps["days_to_first_win"].notna().sum()
+        if reps["days_to_first_win"].notna().any():
+            assert abs(float(row["median_days_to_first_win"]) - reps["days_to_first_win"].median()) < 1e-6
