@@ -86,6 +86,21 @@ def test_cost_per_lead_for_one_channel_and_month(marts) -> None:
     assert abs(float(actual["cost_per_lead"].iloc[0]) - spend.sum() / len(leads)) < 1e-5
 
 
+def test_cost_per_lead_all_channels_for_one_month(marts) -> None:
+    """A9 per month: all spend of the month / every lead created that month (unmapped sources included)."""
+    leads = read("Lead.csv")
+    leads = leads[~flag(leads["isdeleted"]) & leads["createddate"].str.startswith("2026-05")]
+    spend = read("marketing_spend.csv")
+    spend = pd.to_numeric(spend[spend["month"] == "2026-05-01"]["amount"])
+    actual = marts(
+        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_all_channels_monthly "
+        "where month_start_date = '2026-05-01'"
+    )
+    assert actual["new_leads"].iloc[0] == len(leads) > 10
+    assert abs(float(actual["spend_amount"].iloc[0]) - spend.sum()) < 0.005
+    assert abs(float(actual["cost_per_lead"].iloc[0]) - spend.sum() / len(leads)) < 1e-5
+
+
 REP = "005SK0000000000012"  # an account executive employed through 2025, with targets
 
 
