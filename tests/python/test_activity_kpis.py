@@ -243,3 +243,20 @@ def test_rep_ramp_hire_cohort_rolls_up_the_per_rep_ramp(marts) -> None:
         assert row["reps_with_first_win"] == reps["days_to_first_win"].notna().sum()
         if reps["days_to_first_win"].notna().any():
             assert abs(float(row["median_days_to_first_win"]) - reps["days_to_first_win"].median()) < 1e-6
+
+
+def test_territory_acch_counts_the_contacts_of_its_accounts(marts) -> None:
+    """A6 over contacts: per territory, the non-deleted contacts created by 2026-06-30 of the territory's
+    non-deleted accounts; contacts of no (or a deleted) account under 'Unknown'."""
+    accounts = read("Account.csv")
+    accounts = accounts[~flag(accounts["isdeleted"])].set_index("id")["territory__c"]
+    contacts = read("Contact.csv")
+    contacts = contacts[~flag(contacts["isdeleted"]) & (contacts["createddate"].str[:10] <= "2026-06-30")]
+    territory = contacts["accountid"].map(accounts).fillna("").replace("", "Unknown")
+    expected = territory.value_counts()
+    actual = marts(
+        "select territory, contact_members from marts.rpt_territory_acch_quarterly "
+        "where fiscal_quarter_start_date = '2026-04-01'"
+    ).set_index("territory")["contact_members"]
+    assert actual.sum() == len(contacts) > 1000
+    assert actual.to_dict() == expected.to_dict()
