@@ -86,6 +86,21 @@ def test_cost_per_lead_for_one_channel_and_month(marts) -> None:
     assert abs(float(actual["cost_per_lead"].iloc[0]) - spend.sum() / len(leads)) < 1e-5
 
 
+def test_cost_per_lead_all_channels_for_one_month(marts) -> None:
+    """A9 per month: all spend of the month / every lead created that month (unmapped sources included)."""
+    leads = read("Lead.csv")
+    leads = leads[~flag(leads["isdeleted"]) & leads["createddate"].str.startswith("2026-05")]
+    spend = read("marketing_spend.csv")
+    spend = pd.to_numeric(spend[spend["month"] == "2026-05-01"]["amount"])
+    actual = marts(
+        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_all_channels_monthly "
+        "where month_start_date = '2026-05-01'"
+    )
+    assert actual["new_leads"].iloc[0] == len(leads) > 10
+    assert abs(float(actual["spend_amount"].iloc[0]) - spend.sum()) < 0.005
+    assert abs(float(actual["cost_per_lead"].iloc[0]) - spend.sum() / len(leads)) < 1e-5
+
+
 REP = "005SK0000000000012"  # an account executive employed through 2025, with targets
 
 
@@ -191,3 +206,57 @@ def test_capacity_plan_of_one_rep_for_one_year(visits, marts) -> None:
     for column, value in expected.items():
         assert abs(float(actual[column]) - value) < 1e-3 * max(1.0, abs(value)), (column, actual[column], value)
     assert bool(actual["is_rest_capacity_negative"]) == (expected["rest_capacity"] < 0)
+
+
+def test_rep_retention_hire_cohort_matches_the_roster(marts) -> None:
+    """A7 per hire cohort (team 'all'): hired, eligible (12 months over by the as-of date 2026-06-30) and still
+    employed on the day 12 months after hire, recomputed per fiscal year of hire from rep_roster.csv.
+    (No sample rep leaves within 12 months; the unit test covers a leaver.)"""
+    roster = read("rep_roster.csv")
+    roster = roster[roster["role"] == "account_executive"].copy()
+    hired = pd.to_datetime(roster["hire_date"])
+    anniversary = hired + pd.DateOffset(months=12)
+    left = pd.to_datetime(roster["termination_date"].replace("", None))
+    roster["cohort"] = hired.dt.year
+    roster["eligible"] = anniversary <= pd.Timestamp("2026-06-30")
+    roster["retained"] = roster["eligible"] & (left.isna() | (left >= anniversary))
+    expected = roster.groupby("cohort")[["eligible", "retained"]].sum()
+    expected["hired"] = roster.groupby("cohort").size()
+    actual = marts(
+        "select hire_fiscal_year, hired_reps, eligible_reps, retained_reps "
+        "from marts.rpt_rep_retention_hire_cohort where team = 'all'"
+    ).set_index("hire_fiscal_year")
+    assert sorted(actual.index) == sorted(expected.index)
+    assert actual["hired_reps"].sum() == len(roster) > 10
+    for cohort, row in expected.iterrows():
+        assert actual.loc[cohort].tolist() == [row["hired"], row["eligible"], row["retained"]], cohort
+
+
+def test_rep_ramp_hire_cohort_rolls_up_the_per_rep_ramp(marts) -> None:
+    """A8 per hire cohort: counts and medians equal a pandas roll-up of rpt_rep_ramp, cohort by cohort."""
+    ramp = marts("select * from marts.rpt_rep_ramp")
+    rollup = marts("select * from marts.rpt_rep_ramp_hire_cohort_quarterly").set_index("hire_fiscal_quarter_start_date")
+    assert rollup["hired_reps"].sum() == len(ramp) > 10
+    for cohort, reps in ramp.groupby("hire_fiscal_quarter_start_date"):
+        row = rollup.loc[cohort]
+        assert row["hired_reps"] == len(reps)
+        assert row["reps_with_first_win"] == reps["days_to_first_win"].notna().sum()
+        if reps["days_to_first_win"].notna().any():
+            assert abs(float(row["median_days_to_first_win"]) - reps["days_to_first_win"].median()) < 1e-6
+
+
+def test_territory_acch_counts_the_contacts_of_its_accounts(marts) -> None:
+    """A6 over contacts: per territory, the non-deleted contacts created by 2026-06-30 of the territory's
+    non-deleted accounts; contacts of no (or a deleted) account under 'Unknown'."""
+    accounts = read("Account.csv")
+    accounts = accounts[~flag(accounts["isdeleted"])].set_index("id")["territory__c"]
+    contacts = read("Contact.csv")
+    contacts = contacts[~flag(contacts["isdeleted"]) & (contacts["createddate"].str[:10] <= "2026-06-30")]
+    territory = contacts["accountid"].map(accounts).fillna("").replace("", "Unknown")
+    expected = territory.value_counts()
+    actual = marts(
+        "select territory, contact_members from marts.rpt_territory_acch_quarterly "
+        "where fiscal_quarter_start_date = '2026-04-01'"
+    ).set_index("territory")["contact_members"]
+    assert actual.sum() == len(contacts) > 1000
+    assert actual.to_dict() == expected.to_dict()

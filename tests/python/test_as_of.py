@@ -41,6 +41,9 @@ CURRENT_VALUE_COLUMNS: dict[str, dict[str, str]] = {
         "region": "rep_roster.csv keeps no history of moves between regions",
         "territory": "rep_roster.csv keeps no history of moves between territories",
     },
+    "rpt_account_value_to_date": {
+        "is_deleted": "dim_accounts.is_deleted: the export does not say when a record was deleted",
+    },
 }
 
 # Reference data read straight from staging, not cut at the as-of date (see models/intermediate/as_of/).

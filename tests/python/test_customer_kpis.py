@@ -173,3 +173,19 @@ def test_lift_of_the_top_product_pair(won, marts) -> None:
                 py = sum(y in basket for basket in baskets)
                 best = max(best, (pair_both / px) / (py / customers))
     assert abs(float(top["lift"]) - best) < 1e-5
+
+
+def test_historical_value_to_date_per_account(won: pd.DataFrame, marts) -> None:
+    """C2 historical value to date: every account's won amounts in EUR up to the as-of date, and the total."""
+    expected = won.groupby("accountid")["amount_eur"].sum()
+    actual = marts(
+        "select account_id, historical_value_to_date, won_opportunities, unconverted_won_opportunities "
+        "from marts.rpt_account_value_to_date"
+    ).set_index("account_id")
+    assert actual["unconverted_won_opportunities"].sum() == 0
+    assert actual["won_opportunities"].sum() == len(won) > 100
+    buyers = actual[actual["won_opportunities"] > 0]
+    assert set(buyers.index) == set(expected.index)
+    difference = (buyers["historical_value_to_date"].astype(float) - expected.reindex(buyers.index)).abs()
+    assert difference.max() < 0.01
+    assert (actual.loc[actual["won_opportunities"] == 0, "historical_value_to_date"] == 0).all()

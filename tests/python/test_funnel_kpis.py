@@ -256,3 +256,41 @@ def test_planted_bottlenecks_are_flagged_at_exactly_their_transition(marts) -> N
     flagged = dict(zip(flagged["owner_user_id"], flagged["funnel_stage"], strict=True))
     for planted in facts["bottleneck"]:
         assert flagged.get(planted["user_id"]) == planted["from_stage"], planted
+
+
+def test_team_f10_targets_from_the_team_rows_of_sales_targets(marts) -> None:
+    """F10 per team: each team-quarter's new leads, qualified leads and new opportunities targets are the team
+    rows of sales_targets.csv (calendar quarters = fiscal quarters here), and attainment = actual / target."""
+    targets = read("sales_targets.csv")
+    targets = targets[
+        (targets["user_id"] == "") & targets["metric"].isin(["new_leads", "qualified_leads", "new_opportunities"])
+    ]
+    expected = targets.assign(target=pd.to_numeric(targets["target_value"])).pivot_table(
+        index=["team", "period_start"], columns="metric", values="target"
+    )
+    actual = marts("select * from marts.rpt_team_scorecard_quarterly")
+    actual["period_start"] = actual["fiscal_quarter_start_date"].astype(str).str[:10]
+    actual = actual.set_index(["team", "period_start"])
+    both = actual.join(expected.add_suffix("_csv"), how="inner")
+    assert len(both) >= 20
+    for metric in ["new_leads", "qualified_leads", "new_opportunities"]:
+        assert (both[f"{metric}_target"].astype(float) - both[f"{metric}_csv"]).abs().max() < CENT
+        ratio = both[metric].astype(float) / both[f"{metric}_csv"]
+        assert (both[f"{metric}_attainment"].astype(float) - ratio).abs().max() < RATE
+
+
+def test_team_quote_to_close_sums_the_rep_counts(marts) -> None:
+    """Quote-to-close per team: the reps' closed/won-after-quote counts added up, then divided."""
+    reps = marts(
+        "select team, fiscal_quarter_start_date, sum(closed_after_quote) as closed, sum(won_after_quote) as won "
+        "from marts.rpt_rep_scorecard_quarterly where team is not null group by 1, 2"
+    ).set_index(["team", "fiscal_quarter_start_date"])
+    teams = marts(
+        "select team, fiscal_quarter_start_date, closed_after_quote, won_after_quote, quote_to_close_ratio "
+        "from marts.rpt_team_scorecard_quarterly"
+    ).set_index(["team", "fiscal_quarter_start_date"])
+    assert teams["closed_after_quote"].sum() == reps["closed"].sum() > 50
+    joined = teams.join(reps)
+    assert (joined["won_after_quote"] == joined["won"]).all()
+    closed = joined[joined["closed"] > 0]
+    assert (closed["quote_to_close_ratio"].astype(float) - closed["won"] / closed["closed"]).abs().max() < RATE

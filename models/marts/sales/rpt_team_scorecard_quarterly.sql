@@ -1,7 +1,8 @@
 -- The rep scorecard per team and fiscal quarter: counts and amounts of
 -- rpt_rep_scorecard_quarterly added up, rates recomputed from the sums,
 -- medians and averages over the team's won opportunities, attainment against
--- the team targets of sales_targets.csv (rows without user_id).
+-- the team targets of sales_targets.csv (rows without user_id) for won amount, new leads,
+-- qualified leads and new opportunities (F10 per team).
 with
 
 rep_scorecards as (
@@ -26,7 +27,9 @@ reps as (
 team_target_rows as (
 
     select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where target_level = 'team' and metric = 'won_amount'
+    where
+        target_level = 'team'
+        and metric in ('won_amount', 'new_leads', 'qualified_leads', 'new_opportunities')
 
 ),
 
@@ -36,10 +39,25 @@ dates as (
 
 ),
 
-team_targets as (
+team_target_quarters as (
 
     -- spread over the fiscal quarters each target period overlaps, by days
     {{ targets_by_fiscal_quarter('team_target_rows', 'dates') }}
+
+),
+
+team_targets as (
+
+    select
+        team,
+        fiscal_quarter_start_date,
+        sum(case when metric = 'won_amount' then target_value end) as target_value,
+        sum(case when metric = 'new_leads' then target_value end) as new_leads_target,
+        sum(case when metric = 'qualified_leads' then target_value end) as qualified_leads_target,
+        sum(case when metric = 'new_opportunities' then target_value end)
+            as new_opportunities_target
+    from team_target_quarters
+    group by 1, 2
 
 ),
 
@@ -64,7 +82,9 @@ summed as (
         sum(won_amount) as won_amount,
         sum(closed_amount) as closed_amount,
         sum(forecast_amount) as forecast_amount,
-        sum(open_opportunities_at_quarter_start) as open_opportunities_at_quarter_start
+        sum(open_opportunities_at_quarter_start) as open_opportunities_at_quarter_start,
+        sum(closed_after_quote) as closed_after_quote,
+        sum(won_after_quote) as won_after_quote
     from rep_scorecards
     where team is not null
     group by 1, 2
@@ -121,7 +141,22 @@ final as (
         {{ sales_velocity(
             'summed.open_opportunities_at_quarter_start', 'summed.won_opportunities',
             'summed.lost_opportunities', 'summed.won_amount', 'velocity.average_days_created_to_won'
-        ) }} as sales_velocity_per_day
+        ) }} as sales_velocity_per_day,
+        cast(team_targets.new_leads_target as {{ dbt.type_numeric() }}) as new_leads_target,
+        {{ safe_divide('summed.new_leads', 'team_targets.new_leads_target') }}
+            as new_leads_attainment,
+        cast(team_targets.qualified_leads_target as {{ dbt.type_numeric() }})
+            as qualified_leads_target,
+        {{ safe_divide('summed.qualified_leads', 'team_targets.qualified_leads_target') }}
+            as qualified_leads_attainment,
+        cast(team_targets.new_opportunities_target as {{ dbt.type_numeric() }})
+            as new_opportunities_target,
+        {{ safe_divide('summed.new_opportunities', 'team_targets.new_opportunities_target') }}
+            as new_opportunities_attainment,
+        cast(summed.closed_after_quote as {{ dbt.type_int() }}) as closed_after_quote,
+        cast(summed.won_after_quote as {{ dbt.type_int() }}) as won_after_quote,
+        {{ safe_divide('summed.won_after_quote', 'summed.closed_after_quote') }}
+            as quote_to_close_ratio
     from summed
     left join velocity
         on summed.team = velocity.team
