@@ -311,6 +311,7 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             fetch, close = duckdb_fetch(work)
             try:
                 mart_report = quality.validate(fetch, mart_suites(manifest))
+                result["counted"] = counted_by_rule(fetch)
             finally:
                 close()
             check_quality("marts", mart_report, display)
@@ -347,6 +348,18 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
     return result
 
 
+def counted_by_rule(fetch) -> list[str]:
+    """Records kept or excluded by a documented rule (marts.rpt_data_quality_exclusions), for the summary."""
+    rows = fetch(
+        "select rule_name, file_name, kept_or_excluded, row_count from marts.rpt_data_quality_exclusions "
+        "where row_count > 0 order by rule_order"
+    )
+    return [
+        f"{rule} ({file_name}): {count:,} {verdict}"
+        for rule, file_name, verdict, count in rows.itertuples(index=False, name=None)
+    ]
+
+
 def summary(publish_path: Path, result: dict[str, object], display: Display, started: float) -> list[str]:
     done, totals = display.dbt_counts
     built = ", ".join(f"{done[kind]} {kind}" for kind in totals if totals[kind])
@@ -357,6 +370,8 @@ def summary(publish_path: Path, result: dict[str, object], display: Display, sta
         f"Published {publish_path}",
         f"  KPIs built: {result['kpis']} ({built})",
         f"  Warnings: {warnings} ({per_kind}; listed above)" if warnings else "  Warnings: none",
+        f"  Records counted by rule (marts.rpt_data_quality_exclusions): {len(result['counted'])} rule(s)",
+        *(f"    {line}" for line in result["counted"]),
         f"  Time: {times}; total {time.monotonic() - started:.1f} s",
         f"  dbt log: {result['log']}",
         f"  Data Docs: {result['docs']}",

@@ -62,6 +62,9 @@ def test_backdated_close_custom_type_and_orphans_publish_and_are_counted(tmp_pat
 
     assert result.returncode == 0, result.output
     assert (f"warning: Task.csv, column Type: value 'Webinar' ({len(webinars):,} rows, first at line ") in result.stderr
+    # the build summary lists the same counts as the mart
+    assert "    opportunity_closed_before_created (Opportunity.csv): 1 kept" in result.stdout, result.stdout
+    assert f"    activity_type_unmapped_task (Task.csv): {len(webinars):,} kept" in result.stdout, result.stdout
     with duckdb.connect(str(publish), read_only=True) as con:
         counts = dict(con.execute("select rule_name, row_count from marts.rpt_data_quality_exclusions").fetchall())
         assert counts["won_before_first_contact"] == 1
