@@ -130,8 +130,14 @@ def test_first_build_publishes_and_ends_with_a_summary(concurrent: Concurrent) -
     assert summary[1].startswith("  KPIs built: ") and "models" in summary[1] and "tests" in summary[1]
     assert int(summary[1].split()[2]) > 20
     assert summary[2].startswith("  Warnings: ")
-    assert summary[3].startswith("  Time: export check ") and "dbt build" in summary[3] and "publish" in summary[3]
-    log = Path(summary[4].removeprefix("  dbt log: "))
+    # the records counted by rule (rpt_data_quality_exclusions), one indented line each, as the header says
+    assert summary[3].startswith("  Records counted by rule (marts.rpt_data_quality_exclusions): ")
+    counted = int(summary[3].split(": ")[1].split()[0])
+    rules = summary[4 : 4 + counted]
+    assert counted > 0 and all(line.startswith("    ") and line.endswith(("kept", "excluded")) for line in rules)
+    summary = summary[:4] + summary[4 + counted :]
+    assert summary[4].startswith("  Time: export check ") and "dbt build" in summary[4] and "publish" in summary[4]
+    log = Path(summary[5].removeprefix("  dbt log: "))
     assert log.parent == concurrent.publish.parent / "logs" and log.name.startswith("build-")
     assert "Running with dbt=" in log.read_text()
     assert "[build]   Lead.csv: " in first.stdout
