@@ -6,14 +6,14 @@ with
 
 reps as (
 
-    select * from {{ ref('dim_reps') }}
+    select * from {{ ref('int_reps_enriched') }}
     where hire_date is not null
 
 ),
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

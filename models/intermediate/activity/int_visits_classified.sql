@@ -8,14 +8,14 @@ with
 
 visits as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
     where is_visit
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),

@@ -6,7 +6,7 @@ with
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_enriched') }}
     where is_customer
 
 ),
@@ -36,7 +36,7 @@ channels as (
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

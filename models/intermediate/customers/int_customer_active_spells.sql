@@ -14,7 +14,7 @@ won as (
         close_date,
         cast({{ dbt.dateadd('month', var('customer_active_months'), 'close_date') }} as date)
             as window_end
-    from {{ ref('fct_opportunities') }}
+    from {{ ref('int_opportunities_enriched') }}
     where
         {{ is_counted_win() }}
         and account_id is not null

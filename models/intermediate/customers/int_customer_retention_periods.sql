@@ -8,7 +8,7 @@ with
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

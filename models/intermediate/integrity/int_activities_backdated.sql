@@ -4,13 +4,13 @@ with
 
 activities as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 
 ),
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 won as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where
         {{ is_counted_win() }}
         and coalesce(opportunity_type, '') not in (

@@ -8,19 +8,19 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
 
 ),
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 
 reps as (
 
-    select * from {{ ref('dim_reps') }}
+    select * from {{ ref('int_reps_enriched') }}
 
 ),
 

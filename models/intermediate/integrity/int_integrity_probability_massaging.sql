@@ -7,13 +7,13 @@ with
 
 snapshots as (
 
-    select * from {{ ref('fct_opportunity_snapshots') }}
+    select * from {{ ref('int_opportunity_snapshots') }}
 
 ),
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

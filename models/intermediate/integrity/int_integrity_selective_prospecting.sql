@@ -8,33 +8,33 @@ with
 
 activities as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
     where time_category in ('prospecting', 'lead_generation')
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_enriched') }}
 
 ),
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 
 reps as (
 
-    select * from {{ ref('dim_reps') }}
+    select * from {{ ref('int_reps_enriched') }}
 
 ),
 

@@ -15,7 +15,7 @@ leads as (
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),
@@ -29,7 +29,7 @@ lead_stages as (
 
 dates as (
 
-    select * from {{ ref('dim_dates') }}
+    select * from {{ ref('int_dates') }}
 
 ),
 

@@ -30,7 +30,7 @@ quarters as (
                 else as_of.as_of_date
             end
         ) as evaluation_date
-    from {{ ref('dim_dates') }} as dates
+    from {{ ref('int_dates') }} as dates
     cross join as_of
     where dates.fiscal_quarter_start_date <= as_of.as_of_date
     group by 1
@@ -50,7 +50,7 @@ quarter_windows as (
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_enriched') }}
     where not is_deleted
 
 ),
@@ -64,13 +64,13 @@ contacts as (
 
 activities as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),

@@ -28,7 +28,7 @@ activities as (
             when not activities.is_customer_at_activity
                 then coalesce(activities.account_id, activities.lead_id)
         end as prospect_key
-    from {{ ref('fct_activities') }} as activities
+    from {{ ref('int_activities_enriched') }} as activities
     inner join dates on activities.activity_date = dates.date_day
     left join reps on activities.owner_user_id = reps.user_id
 

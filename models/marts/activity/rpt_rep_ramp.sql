@@ -12,13 +12,13 @@ reps as (
 
 activities as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where
         {{ is_counted_win() }}
 

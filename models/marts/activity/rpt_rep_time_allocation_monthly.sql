@@ -6,7 +6,7 @@ with
 
 activities as (
 
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where
         {{ is_counted_win() }}
 

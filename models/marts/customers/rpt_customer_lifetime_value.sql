@@ -4,7 +4,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where is_won and not is_deleted
 
 ),

@@ -4,7 +4,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where
         {{ is_counted_win() }}
 
@@ -12,7 +12,7 @@ opportunities as (
 
 lines as (
 
-    select * from {{ ref('fct_won_line_items') }}
+    select * from {{ ref('int_won_line_items') }}
 
 ),
 

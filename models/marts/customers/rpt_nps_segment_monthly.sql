@@ -3,7 +3,7 @@ with
 
 responses as (
 
-    select * from {{ ref('fct_nps_responses') }}
+    select * from {{ ref('int_nps_responses_enriched') }}
 
 ),
 

@@ -13,7 +13,7 @@ leads as (
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted and lead_source in ('{{ sources | join("', '") }}')
 
 ),

@@ -5,7 +5,7 @@ with
 
 lines as (
 
-    select * from {{ ref('fct_won_line_items') }}
+    select * from {{ ref('int_won_line_items') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 snapshots as (
 
-    select * from {{ ref('fct_opportunity_snapshots') }}
+    select * from {{ ref('int_opportunity_snapshots') }}
     where is_as_of_snapshot
 
 ),

@@ -10,13 +10,13 @@ by_stage as (
 
 snapshots as (
 
-    select * from {{ ref('fct_opportunity_snapshots') }}
+    select * from {{ ref('int_opportunity_snapshots') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where is_won and not is_deleted
 
 ),

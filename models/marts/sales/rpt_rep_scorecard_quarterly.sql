@@ -6,7 +6,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),
@@ -19,7 +19,7 @@ lead_cohorts as (
 
 snapshots as (
 
-    select * from {{ ref('fct_opportunity_snapshots') }}
+    select * from {{ ref('int_opportunity_snapshots') }}
 
 ),
 

@@ -5,14 +5,14 @@ with
 
 transitions as (
 
-    select * from {{ ref('fct_opportunity_stage_transitions') }}
+    select * from {{ ref('int_opportunity_stage_transitions') }}
     where not is_closed_stage
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where not is_deleted
 
 ),

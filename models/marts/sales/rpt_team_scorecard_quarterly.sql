@@ -13,7 +13,7 @@ rep_scorecards as (
 
 opportunities as (
 
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities_enriched') }}
     where is_won and not is_deleted
 
 ),

@@ -1,0 +1,73 @@
+-- One row per stage an opportunity entered, rebuilt from OpportunityHistory:
+-- a history row whose stage differs from the row before it. An opportunity
+-- reopened after being lost enters its stages again and gets rows again.
+with
+
+intervals as (
+
+    select * from {{ ref('int_opportunity_history_intervals') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_export_as_of_date') }}
+
+),
+
+with_previous as (
+
+    select
+        intervals.*,
+        lag(intervals.stage_name) over (
+            partition by intervals.opportunity_id order by intervals.history_sequence
+        ) as previous_stage_name
+    from intervals
+
+),
+
+entries as (
+
+    select
+        *,
+        lead(valid_from) over (
+            partition by opportunity_id order by history_sequence
+        ) as exited_at,
+        row_number() over (
+            partition by opportunity_id order by history_sequence
+        ) as stage_sequence
+    from with_previous
+    where previous_stage_name is null or previous_stage_name != stage_name
+
+),
+
+final as (
+
+    select
+        entries.opportunity_history_id as stage_transition_id,
+        entries.opportunity_id,
+        cast(entries.stage_sequence as {{ dbt.type_int() }}) as stage_sequence,
+        entries.previous_stage_name,
+        entries.stage_name,
+        entries.funnel_stage,
+        entries.funnel_stage_order,
+        entries.is_closed as is_closed_stage,
+        entries.is_won as is_won_stage,
+        entries.valid_from as entered_at,
+        entries.exited_at,
+        entries.exited_at is null as is_current_stage,
+        -- time in stage: until the next stage, or until the as-of date for an open stage
+        cast(case
+            when not entries.is_closed
+                then {{ dbt.datediff(
+                    'cast(entries.valid_from as date)',
+                    'coalesce(cast(entries.exited_at as date), as_of.as_of_date)',
+                    'day'
+                ) }}
+        end as {{ dbt.type_int() }}) as days_in_stage
+    from entries
+    cross join as_of
+
+)
+
+select * from final
