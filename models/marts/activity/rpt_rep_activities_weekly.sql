@@ -5,7 +5,7 @@ with
 
 daily as (
 
-    select * from {{ ref('rpt_rep_activities_daily') }}
+    select * from {{ ref('int_rep_activities_daily') }}
 
 ),
 

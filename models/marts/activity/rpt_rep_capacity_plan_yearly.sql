@@ -69,7 +69,7 @@ targets as (
 
 process_ratios as (
 
-    select * from {{ ref('rpt_process_ratios_yearly') }}
+    select * from {{ ref('int_process_ratios_yearly') }}
     where aggregation_level = 'rep'
 
 ),

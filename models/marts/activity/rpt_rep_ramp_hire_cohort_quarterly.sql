@@ -5,7 +5,7 @@ with
 
 ramp as (
 
-    select * from {{ ref('rpt_rep_ramp') }}
+    select * from {{ ref('int_rep_ramp') }}
 
 ),
 

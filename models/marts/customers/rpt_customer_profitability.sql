@@ -30,7 +30,7 @@ acquisitions as (
 
 marketing as (
 
-    select * from {{ ref('rpt_marketing_efficiency_monthly') }}
+    select * from {{ ref('int_marketing_efficiency_monthly') }}
 
 ),
 

@@ -5,19 +5,19 @@ with
 
 leaderboard as (
 
-    select * from {{ ref('rpt_rep_leaderboard_quarterly') }}
+    select * from {{ ref('int_rep_leaderboard_quarterly') }}
 
 ),
 
 integrity as (
 
-    select * from {{ ref('rpt_rep_integrity_quarterly') }}
+    select * from {{ ref('int_rep_integrity_quarterly') }}
 
 ),
 
 nps as (
 
-    select * from {{ ref('rpt_nps_rep_quarterly') }}
+    select * from {{ ref('int_nps_rep_quarterly') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 channel_months as (
 
-    select * from {{ ref('rpt_marketing_efficiency_monthly') }}
+    select * from {{ ref('int_marketing_efficiency_monthly') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 rep_scorecards as (
 
-    select * from {{ ref('rpt_rep_scorecard_quarterly') }}
+    select * from {{ ref('int_rep_scorecard_quarterly') }}
 
 ),
 
