@@ -124,8 +124,8 @@ order_counts as (
         team,
         owner_user_id,
         fiscal_year,
-        sum(closed_after_quote) as quotes_closed,
-        sum(won_after_quote) as quotes_won,
+        sum(closed_after_quote) as closed_after_quote,
+        sum(won_after_quote) as won_after_quote,
         sum(won_opportunities) as orders,
         sum(won_amount) as won_amount
     from order_rows
@@ -144,8 +144,8 @@ counts as (
         coalesce(activity_counts.prospects, 0) as prospects,
         coalesce(activity_counts.activities, 0) as activities,
         coalesce(activity_counts.visits, 0) as visits,
-        coalesce(order_counts.quotes_closed, 0) as quotes_closed,
-        coalesce(order_counts.quotes_won, 0) as quotes_won,
+        coalesce(order_counts.closed_after_quote, 0) as closed_after_quote,
+        coalesce(order_counts.won_after_quote, 0) as won_after_quote,
         coalesce(order_counts.orders, 0) as orders,
         coalesce(order_counts.won_amount, 0) as won_amount
     from activity_counts
@@ -169,13 +169,15 @@ final as (
         cast(prospects as {{ dbt.type_int() }}) as prospects,
         cast(activities as {{ dbt.type_int() }}) as activities,
         cast(visits as {{ dbt.type_int() }}) as visits,
-        cast(quotes_closed as {{ dbt.type_int() }}) as quotes_closed,
+        cast(closed_after_quote as {{ dbt.type_int() }}) as closed_after_quote,
+        cast(won_after_quote as {{ dbt.type_int() }}) as won_after_quote,
         cast(orders as {{ dbt.type_int() }}) as orders,
         cast(won_amount as {{ dbt.type_numeric() }}) as won_amount,
         {{ safe_divide('prospects', 'orders') }} as prospects_per_order,
         {{ safe_divide('activities', 'orders') }} as activities_per_order,
         {{ safe_divide('visits', 'orders') }} as visits_per_order,
-        {{ safe_divide('quotes_won', 'quotes_closed') }} as quote_to_order_conversion,
+        -- F5's quote-to-close ratio (A3 calls it quote-to-order conversion), from the summed counts
+        {{ safe_divide('won_after_quote', 'closed_after_quote') }} as quote_to_close_ratio,
         {{ safe_divide('won_amount', 'orders') }} as average_order_size
     from counts
 
