@@ -19,8 +19,7 @@ activities as (
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where
-        {{ is_counted_win() }}
+    where is_counted_win
 
 ),
 

@@ -10,8 +10,8 @@ accounts as (
 
 opportunities as (
 
-    select * from {{ ref('int_opportunities_as_of') }}
-    where is_won and not is_deleted
+    select * from {{ ref('int_opportunities_enriched') }}
+    where is_counted_win
 
 ),
 

@@ -16,7 +16,7 @@ won as (
             as window_end
     from {{ ref('int_opportunities_enriched') }}
     where
-        {{ is_counted_win() }}
+        is_counted_win
         and account_id is not null
 
 ),

@@ -9,7 +9,7 @@ won as (
 
     select * from {{ ref('int_opportunities_enriched') }}
     where
-        {{ is_counted_win() }}
+        is_counted_win
         and coalesce(opportunity_type, '') not in (
             {%- for type in var('late_registration_excluded_types') %}
                 '{{ type }}'{% if not loop.last %},{% endif %}

@@ -1,6 +1,7 @@
 -- I4 per rep and fiscal quarter of the close: won value and won deals in
--- all, and in the last var quarter_end_days days of the quarter, beside the
--- share of the quarter those days make up (what an even spread would give).
+-- all (selected from int_rep_scorecard_quarterly, where they are counted), and
+-- in the last var quarter_end_days days of the quarter, beside the share of
+-- the quarter those days make up (what an even spread would give).
 -- The same counts over this quarter and the one before it are added, so one
 -- or two deals in a thin quarter do not decide a flag on their own.
 with
@@ -8,7 +9,13 @@ with
 won as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where {{ is_counted_win() }}
+    where is_counted_win
+
+),
+
+rep_scorecards as (
+
+    select * from {{ ref('int_rep_scorecard_quarterly') }}
 
 ),
 
@@ -28,40 +35,47 @@ quarter_days as (
 
 ),
 
-closes as (
+quarter_end_closes as (
 
     select
         won.owner_user_id,
         dates.fiscal_quarter_start_date,
-        won.amount,
-        {{ dbt.datediff('won.close_date', 'dates.fiscal_quarter_end_date', 'day') }}
-        < {{ var('quarter_end_days') }} as is_quarter_end_close
+        count(*) as quarter_end_won_opportunities,
+        sum(won.amount) as quarter_end_won_amount
     from won
     inner join dates on won.close_date = dates.date_day
+    where
+        {{ dbt.datediff('won.close_date', 'dates.fiscal_quarter_end_date', 'day') }}
+        < {{ var('quarter_end_days') }}
+    group by 1, 2
 
 ),
 
 rep_quarters as (
 
+    -- wins and won amount as the scorecard counts them (the one count), per quarter with wins
     select
-        closes.owner_user_id,
-        closes.fiscal_quarter_start_date,
-        count(*) as won_opportunities,
-        sum(case when closes.is_quarter_end_close then 1 else 0 end)
+        rep_scorecards.owner_user_id,
+        rep_scorecards.fiscal_quarter_start_date,
+        rep_scorecards.won_opportunities,
+        coalesce(quarter_end_closes.quarter_end_won_opportunities, 0)
             as quarter_end_won_opportunities,
-        cast(sum(closes.amount) as {{ dbt.type_numeric() }}) as won_amount,
+        rep_scorecards.won_amount,
+        cast(coalesce(quarter_end_closes.quarter_end_won_amount, 0) as {{ dbt.type_numeric() }})
+            as quarter_end_won_amount,
         cast(
-            sum(case when closes.is_quarter_end_close then closes.amount else 0 end)
-            as {{ dbt.type_numeric() }}
-        ) as quarter_end_won_amount,
-        cast(
-            {{ var('quarter_end_days') }} * 1.0 / max(quarter_days.days_in_quarter)
+            {{ var('quarter_end_days') }} * 1.0 / quarter_days.days_in_quarter
             as {{ dbt.type_numeric() }}
         ) as expected_quarter_end_share
-    from closes
+    from rep_scorecards
     inner join quarter_days
-        on closes.fiscal_quarter_start_date = quarter_days.fiscal_quarter_start_date
-    group by 1, 2
+        on rep_scorecards.fiscal_quarter_start_date = quarter_days.fiscal_quarter_start_date
+    left join quarter_end_closes
+        on
+            rep_scorecards.owner_user_id = quarter_end_closes.owner_user_id
+            and rep_scorecards.fiscal_quarter_start_date
+            = quarter_end_closes.fiscal_quarter_start_date
+    where rep_scorecards.won_opportunities > 0
 
 ),
 

@@ -58,6 +58,20 @@ reps as (
 
 ),
 
+-- wins, losses, won amount and win rates are counted once: per rep in the
+-- scorecard, per team in int_team_win_rates_quarterly
+rep_scorecards as (
+
+    select * from {{ ref('int_rep_scorecard_quarterly') }}
+
+),
+
+team_win_rates as (
+
+    select * from {{ ref('int_team_win_rates_quarterly') }}
+
+),
+
 weights as (
 
     select
@@ -107,7 +121,7 @@ measures as (
         {{ safe_divide('pushes.close_date_pushes', 'pushes.open_opportunities') }}
             as pushes_per_open_opportunity,
         coalesce(pushes.slipped_amount, 0) as slipped_amount,
-        coalesce(quarter_end_closing.won_amount, 0) as won_amount,
+        coalesce(rep_scorecards.won_amount, 0) as won_amount,
         coalesce(quarter_end_closing.quarter_end_won_amount, 0) as quarter_end_won_amount,
         {{ safe_divide(
             'quarter_end_closing.quarter_end_won_amount', 'quarter_end_closing.won_amount'
@@ -127,16 +141,12 @@ measures as (
             'probabilities.off_default_opportunities', 'probabilities.open_opportunities'
         ) }}
             as off_default_probability_share,
-        coalesce(losses.won_opportunities, 0) as won_opportunities,
-        coalesce(losses.lost_opportunities, 0) as lost_opportunities,
+        coalesce(rep_scorecards.won_opportunities, 0) as won_opportunities,
+        coalesce(rep_scorecards.lost_opportunities, 0) as lost_opportunities,
         coalesce(losses.deleted_unwon_opportunities, 0) as deleted_unwon_opportunities,
-        {{ safe_divide(
-            'losses.won_opportunities', 'losses.won_opportunities + losses.lost_opportunities'
-        ) }}
-            as win_rate,
-        losses.team_win_rate,
-        {{ safe_divide('losses.lost_opportunities', 'losses.won_opportunities') }}
-            as lost_to_won_ratio,
+        rep_scorecards.win_rate_by_count,
+        team_win_rates.win_rate_by_count as team_win_rate_by_count,
+        losses.lost_to_won_ratio,
         losses.team_median_lost_to_won_ratio,
         coalesce(prospecting.prospecting_activities, 0) as prospecting_activities,
         coalesce(prospecting.new_business_activities, 0) as new_business_activities,
@@ -148,6 +158,14 @@ measures as (
             as new_business_opportunity_share
     from rep_quarters
     left join reps on rep_quarters.owner_user_id = reps.user_id
+    left join rep_scorecards
+        on
+            rep_quarters.owner_user_id = rep_scorecards.owner_user_id
+            and rep_quarters.fiscal_quarter_start_date = rep_scorecards.fiscal_quarter_start_date
+    left join team_win_rates
+        on
+            reps.team = team_win_rates.team
+            and rep_quarters.fiscal_quarter_start_date = team_win_rates.fiscal_quarter_start_date
     {% for component in [
         'late_registration', 'backdating', 'pushes', 'quarter_end_closing',
         'probabilities', 'losses', 'prospecting',
@@ -182,7 +200,7 @@ flags as (
         )
             as is_probability_massaging_flagged,
         coalesce(
-            win_rate > team_win_rate
+            win_rate_by_count > team_win_rate_by_count
             and deleted_unwon_opportunities >= {{ var('min_deleted_losses') }},
             false
         ) as is_missing_losses_flagged,
@@ -240,8 +258,8 @@ final as (
         cast(flags.lost_opportunities as {{ dbt.type_int() }}) as lost_opportunities,
         cast(flags.deleted_unwon_opportunities as {{ dbt.type_int() }})
             as deleted_unwon_opportunities,
-        cast(flags.win_rate as {{ dbt.type_numeric() }}) as win_rate,
-        cast(flags.team_win_rate as {{ dbt.type_numeric() }}) as team_win_rate,
+        cast(flags.win_rate_by_count as {{ dbt.type_numeric() }}) as win_rate_by_count,
+        cast(flags.team_win_rate_by_count as {{ dbt.type_numeric() }}) as team_win_rate_by_count,
         cast(flags.lost_to_won_ratio as {{ dbt.type_numeric() }}) as lost_to_won_ratio,
         cast(flags.team_median_lost_to_won_ratio as {{ dbt.type_numeric() }})
             as team_median_lost_to_won_ratio,

@@ -83,6 +83,8 @@ joined as (
         opportunities.is_closed and not opportunities.is_won as is_lost,
         not opportunities.is_closed as is_open,
         opportunities.is_deleted,
+        -- the one definition of "a win that counts" (purchases, wins, ACV, ramp, ...)
+        opportunities.is_won and not opportunities.is_deleted as is_counted_win,
         converted.record_currency_code,
         converted.conversion_status,
         converted.amount_record_currency,

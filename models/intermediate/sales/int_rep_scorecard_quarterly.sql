@@ -64,18 +64,19 @@ closed as (
     select
         owner_user_id,
         close_fiscal_quarter_start_date as fiscal_quarter_start_date,
-        sum(case when is_won then 1 else 0 end) as won_opportunities,
+        sum(case when is_counted_win then 1 else 0 end) as won_opportunities,
         sum(case when is_lost then 1 else 0 end) as lost_opportunities,
-        sum(case when is_won then amount else 0 end) as won_amount,
+        sum(case when is_counted_win then amount else 0 end) as won_amount,
         sum(amount) as closed_amount,
         sum(case when highest_funnel_stage_order >= 5 then 1 else 0 end) as closed_after_quote,
-        sum(case when is_won and highest_funnel_stage_order >= 5 then 1 else 0 end)
+        sum(case when is_counted_win and highest_funnel_stage_order >= 5 then 1 else 0 end)
             as won_after_quote,
-        avg(case when is_won then days_first_contact_to_won end)
+        avg(case when is_counted_win then days_first_contact_to_won end)
             as average_days_first_contact_to_won,
-        {{ median('case when is_won then days_first_contact_to_won end') }}
+        {{ median('case when is_counted_win then days_first_contact_to_won end') }}
             as median_days_first_contact_to_won,
-        avg(case when is_won then days_created_to_close end) as average_days_created_to_won
+        avg(case when is_counted_win then days_created_to_close end)
+            as average_days_created_to_won
     from opportunities
     where is_closed
     group by 1, 2

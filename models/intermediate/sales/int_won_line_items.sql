@@ -14,8 +14,7 @@ line_items as (
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where
-        {{ is_counted_win() }}
+    where is_counted_win
 
 ),
 

@@ -10,15 +10,8 @@ accounts as (
 
 opportunities as (
 
-    select * from {{ ref('int_opportunities_as_of') }}
-    where
-        {{ is_counted_win() }}
-
-),
-
-converted as (
-
-    select * from {{ ref('int_opportunities_converted') }}
+    select * from {{ ref('int_opportunities_enriched') }}
+    where is_counted_win
 
 ),
 
@@ -27,13 +20,12 @@ wins as (
     select
         opportunities.account_id,
         count(*) as won_opportunities,
-        sum(case when converted.amount_reporting_currency is null then 1 else 0 end)
+        sum(case when opportunities.amount is null then 1 else 0 end)
             as unconverted_won_opportunities,
-        sum(converted.amount_reporting_currency) as historical_value_to_date,
+        sum(opportunities.amount) as historical_value_to_date,
         min(opportunities.close_date) as first_won_date,
         max(opportunities.close_date) as last_won_date
     from opportunities
-    left join converted on opportunities.opportunity_id = converted.opportunity_id
     group by 1
 
 ),

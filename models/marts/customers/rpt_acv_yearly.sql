@@ -6,8 +6,7 @@ with
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where
-        {{ is_counted_win() }}
+    where is_counted_win
 
 ),
 

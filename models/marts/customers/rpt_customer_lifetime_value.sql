@@ -5,7 +5,7 @@ with
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where is_won and not is_deleted
+    where is_counted_win
 
 ),
 

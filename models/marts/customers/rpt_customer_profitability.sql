@@ -5,8 +5,7 @@ with
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where
-        {{ is_counted_win() }}
+    where is_counted_win
 
 ),
 
@@ -36,8 +35,9 @@ marketing as (
 
 activities as (
 
-    select * from {{ ref('int_activities_unioned') }}
-    where is_completed and not is_deleted
+    -- completed, cut at the as-of date and resolved to the account (also through
+    -- the contact or opportunity) once, like every other activity KPI
+    select * from {{ ref('int_activities_enriched') }}
 
 ),
 

@@ -1,5 +1,6 @@
 -- The rep scorecard per team and fiscal quarter: counts and amounts of
--- rpt_rep_scorecard_quarterly added up, rates recomputed from the sums,
+-- rpt_rep_scorecard_quarterly added up, rates recomputed from the sums (F5's
+-- from int_team_win_rates_quarterly),
 -- medians and averages over the team's won opportunities, attainment against
 -- the team targets of sales_targets.csv (rows without user_id) for won amount, new leads,
 -- qualified leads and new opportunities (F10 per team).
@@ -11,10 +12,16 @@ rep_scorecards as (
 
 ),
 
+team_win_rates as (
+
+    select * from {{ ref('int_team_win_rates_quarterly') }}
+
+),
+
 opportunities as (
 
     select * from {{ ref('int_opportunities_enriched') }}
-    where is_won and not is_deleted
+    where is_counted_win
 
 ),
 
@@ -67,7 +74,7 @@ as_of as (
 
 ),
 
-summed as (
+rep_sums as (
 
     select
         team,
@@ -77,17 +84,32 @@ summed as (
         sum(new_opportunities) as new_opportunities,
         sum(converted_leads) as converted_leads,
         sum(converted_won_leads) as converted_won_leads,
-        sum(won_opportunities) as won_opportunities,
-        sum(lost_opportunities) as lost_opportunities,
-        sum(won_amount) as won_amount,
-        sum(closed_amount) as closed_amount,
         sum(forecast_amount) as forecast_amount,
-        sum(open_opportunities_at_quarter_start) as open_opportunities_at_quarter_start,
-        sum(closed_after_quote) as closed_after_quote,
-        sum(won_after_quote) as won_after_quote
+        sum(open_opportunities_at_quarter_start) as open_opportunities_at_quarter_start
     from rep_scorecards
     where team is not null
     group by 1, 2
+
+),
+
+summed as (
+
+    -- F5's closed, won and quote counts and rates are summed once, in int_team_win_rates_quarterly
+    select
+        rep_sums.*,
+        team_win_rates.won_opportunities,
+        team_win_rates.lost_opportunities,
+        team_win_rates.won_amount,
+        team_win_rates.win_rate_by_count,
+        team_win_rates.win_rate_by_value,
+        team_win_rates.closed_after_quote,
+        team_win_rates.won_after_quote,
+        team_win_rates.quote_to_close_ratio
+    from rep_sums
+    inner join team_win_rates
+        on
+            rep_sums.team = team_win_rates.team
+            and rep_sums.fiscal_quarter_start_date = team_win_rates.fiscal_quarter_start_date
 
 ),
 
@@ -119,11 +141,8 @@ final as (
         cast(summed.won_opportunities as {{ dbt.type_int() }}) as won_opportunities,
         cast(summed.lost_opportunities as {{ dbt.type_int() }}) as lost_opportunities,
         cast(summed.won_amount as {{ dbt.type_numeric() }}) as won_amount,
-        {{ safe_divide(
-            'summed.won_opportunities', 'summed.won_opportunities + summed.lost_opportunities'
-        ) }}
-            as win_rate_by_count,
-        {{ safe_divide('summed.won_amount', 'summed.closed_amount') }} as win_rate_by_value,
+        summed.win_rate_by_count,
+        summed.win_rate_by_value,
         cast(velocity.average_days_first_contact_to_won as {{ dbt.type_numeric() }})
             as average_days_first_contact_to_won,
         cast(velocity.median_days_first_contact_to_won as {{ dbt.type_numeric() }})
@@ -155,8 +174,7 @@ final as (
             as new_opportunities_attainment,
         cast(summed.closed_after_quote as {{ dbt.type_int() }}) as closed_after_quote,
         cast(summed.won_after_quote as {{ dbt.type_int() }}) as won_after_quote,
-        {{ safe_divide('summed.won_after_quote', 'summed.closed_after_quote') }}
-            as quote_to_close_ratio
+        summed.quote_to_close_ratio
     from summed
     left join velocity
         on summed.team = velocity.team
