@@ -32,7 +32,7 @@ counted as (
         sum(case when leads.is_converted then 1 else 0 end) as converted_leads,
         sum(
             case
-                when leads.is_converted and opportunities.is_won
+                when leads.is_converted and opportunities.is_counted_win
                     then 1
                 else 0
             end

@@ -83,12 +83,12 @@ opportunity_quarters as (
         opportunities.opportunity_id,
         opportunities.account_id,
         quarter_windows.fiscal_quarter_start_date,
-        opportunities.is_won
+        opportunities.is_counted_win
         and opportunities.close_date > quarter_windows.hit_window_start
         and opportunities.close_date <= quarter_windows.evaluation_date as is_hit,
         case
             when
-                opportunities.is_won
+                opportunities.is_counted_win
                 and opportunities.close_date > quarter_windows.hit_window_start
                 and opportunities.close_date <= quarter_windows.evaluation_date
                 then opportunities.amount
@@ -101,7 +101,7 @@ opportunity_quarters as (
                 not opportunities.is_closed
                 or opportunities.close_date > quarter_windows.evaluation_date
                 or (
-                    opportunities.is_won
+                    opportunities.is_counted_win
                     and opportunities.close_date > quarter_windows.hit_window_start
                 )
             )

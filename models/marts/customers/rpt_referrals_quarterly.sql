@@ -42,8 +42,8 @@ opportunity_counts as (
         owner_user_id,
         created_fiscal_quarter_start_date as fiscal_quarter_start_date,
         count(*) as referral_opportunities,
-        sum(case when is_won then 1 else 0 end) as referral_opportunities_won,
-        sum(case when is_won then amount else 0 end) as referral_won_amount
+        sum(case when is_counted_win then 1 else 0 end) as referral_opportunities_won,
+        sum(case when is_counted_win then amount else 0 end) as referral_won_amount
     from opportunities
     group by 1, 2
 
