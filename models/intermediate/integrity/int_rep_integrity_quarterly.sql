@@ -12,12 +12,13 @@ late_registration as (
 
 backdating as (
 
+    -- the monthly I2 counts (the one count) added up to the fiscal quarter
     select
         owner_user_id,
         fiscal_quarter_start_date,
-        count(*) as completed_activities,
-        sum(case when is_backdated then 1 else 0 end) as backdated_activities
-    from {{ ref('int_activities_backdated') }}
+        sum(completed_activities) as completed_activities,
+        sum(backdated_activities) as backdated_activities
+    from {{ ref('int_rep_backdated_logging_monthly') }}
     group by 1, 2
 
 ),
