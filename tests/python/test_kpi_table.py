@@ -117,3 +117,21 @@ def test_measures_defined_in_more_than_one_model_are_listed_not_roll_ups() -> No
         "| F5 | Win rate | win_rate of rpt_other | `win_rate` | `rpt_other` (rep x quarter)<br>"
         "`rpt_region` (region x quarter)<br>`rpt_rep` (rep x quarter) | `rpt_team` |  |"
     ) in rendered
+
+
+def test_a_measure_computed_by_one_macro_in_several_models_is_one_definition() -> None:
+    def computed_by(name: str, macro: str | None, calls: list[str]) -> tuple[str, dict]:
+        unique_id, node = _model(name, {"retention_rate": "C3"}, [])
+        node["depends_on"]["macros"] = [f"macro.p.{c}" for c in calls]
+        if macro:
+            node["columns"]["retention_rate"]["meta"]["macro"] = macro
+        return unique_id, node
+
+    shared = {"nodes": dict([computed_by("rpt_q", "rates", ["rates"]), computed_by("rpt_y", "rates", ["rates"])])}
+    assert kpi_table.duplicated_measures(shared, kpi_table.kpi_measures(shared)) == []
+    # a macro named but not called, or not named by every model, is no shared definition
+    for other in (computed_by("rpt_y", "rates", ["safe_divide"]), computed_by("rpt_y", None, ["rates"])):
+        manifest = {"nodes": dict([computed_by("rpt_q", "rates", ["rates"]), other])}
+        assert kpi_table.duplicated_measures(manifest, kpi_table.kpi_measures(manifest)) == [
+            ("C3", "retention_rate", ["rpt_q", "rpt_y"], [])
+        ]
