@@ -44,7 +44,6 @@ from data_quality import (  # noqa: E402
     DataQuality,
     QualityReport,
     duckdb_fetch,
-    export_as_of_date,
     mart_suites,
     raw_row_counts,
     raw_suites,
@@ -290,9 +289,8 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             with display.phase("raw checks (Great Expectations)"):
                 fetch = lambda sql: checked.execute(sql).df()  # noqa: E731
                 raw_counts = raw_row_counts(fetch)
-                as_of = dt.date.fromisoformat(as_of_date) if as_of_date else export_as_of_date(fetch)
                 currency = str(project_var("reporting_currency"))
-                suites = raw_suites(fetch, as_of, currency, previous_raw_row_counts(publish_path))
+                suites = raw_suites(fetch, currency, previous_raw_row_counts(publish_path))
                 check_quality("raw export", quality.validate(fetch, suites), display)
         finally:
             checked.close()
@@ -312,6 +310,7 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             try:
                 mart_report = quality.validate(fetch, mart_suites(manifest))
                 result["counted"] = counted_by_rule(fetch)
+                as_of = built_as_of_date(fetch)
             finally:
                 close()
             check_quality("marts", mart_report, display)
@@ -346,6 +345,12 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             display.detail(f"Great Expectations Data Docs: {result['docs']}")
         prune_logs(log_path.parent)
     return result
+
+
+def built_as_of_date(fetch) -> dt.date:
+    """The one as-of date every model used, resolved in SQL (int_export_as_of_date), for build_info."""
+    value = fetch("select cast(as_of_date as varchar) as as_of_date from intermediate.int_export_as_of_date")
+    return dt.date.fromisoformat(value["as_of_date"].iloc[0])
 
 
 def counted_by_rule(fetch) -> list[str]:

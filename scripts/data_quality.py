@@ -32,7 +32,6 @@ The raw suites read the export as scripts/load_export.py lands it in DuckDB
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -108,22 +107,18 @@ def _day(column: str) -> str:
     return f"cast(substr(nullif(trim({column}), ''), 1, 10) as date)"
 
 
-def _is_true(column: str) -> str:
-    return f"lower(trim({column})) in ('true', '1')"
-
-
 # --------------------------------------------------------------------------- raw export
 
 
-def raw_suites(
-    fetch: Fetch, as_of_date: dt.date, reporting_currency: str, previous_row_counts: dict[str, int]
-) -> list[Suite]:
+def raw_suites(fetch: Fetch, reporting_currency: str, previous_row_counts: dict[str, int]) -> list[Suite]:
     """Warning-level suites on the raw export (tables of schema crm_export), for the summary and Data Docs.
 
     They cannot block: every rule that stops a build on the user's data (ids,
     ranges, picklists, currencies) is the admission gate's, scripts/load_export.py,
     so that `load_export.py --check-only` gives the build's verdict.
-    `reporting_currency` is kept for the callers' signature.
+    `reporting_currency` is kept for the callers' signature. Nothing here depends on the as-of date: it is
+    resolved once, in SQL (int_export_as_of_date), and records dated after it are counted by the rules of
+    rpt_data_quality_exclusions (opportunity_closed_after_as_of, task_completed_after_as_of).
     """
     tables = set(
         fetch(f"select table_name from information_schema.tables where table_schema = '{RAW_SCHEMA}'")["table_name"]
@@ -139,7 +134,6 @@ def raw_suites(
 
     account_ids = ids("Account")
     opportunity_ids = ids("Opportunity")
-    as_of = pd.Timestamp(as_of_date)
 
     def orphans(column: str, parent_ids: list[str], parent: str) -> gxe.Expectation:
         return gxe.ExpectColumnValuesToBeInSet(
@@ -153,8 +147,7 @@ def raw_suites(
     specific: dict[str, tuple[str, list[gxe.Expectation]]] = {
         "Contact": ('"AccountId"', [orphans("AccountId", account_ids, "Account")]),
         "Opportunity": (
-            f'"AccountId", {_day("CreatedDate")} as "CreatedDay", {_day("CloseDate")} as "CloseDate", '
-            f'case when {_is_true("IsClosed")} then {_day("CloseDate")} end as "ClosedOn"',
+            f'"AccountId", {_day("CreatedDate")} as "CreatedDay", {_day("CloseDate")} as "CloseDate"',
             [
                 orphans("AccountId", account_ids, "Account"),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -164,26 +157,11 @@ def raw_suites(
                     ignore_row_if="either_value_is_missing",
                     meta=_meta(WARNING, "an opportunity cannot close before it was created"),
                 ),
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="ClosedOn",
-                    max_value=as_of,
-                    meta=_meta(WARNING, f"a closed opportunity's close date lies after the as-of date {as_of_date}"),
-                ),
             ],
         ),
         "OpportunityHistory": ('"OpportunityId"', [orphans("OpportunityId", opportunity_ids, "Opportunity")]),
         "OpportunityFieldHistory": ('"OpportunityId"', [orphans("OpportunityId", opportunity_ids, "Opportunity")]),
         "OpportunityLineItem": ('"OpportunityId"', [orphans("OpportunityId", opportunity_ids, "Opportunity")]),
-        "Task": (
-            f'case when {_is_true("IsClosed")} then {_day("ActivityDate")} end as "CompletedOn"',
-            [
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="CompletedOn",
-                    max_value=as_of,
-                    meta=_meta(WARNING, f"a completed task dated after the as-of date {as_of_date}"),
-                ),
-            ],
-        ),
     }
 
     suites = []
@@ -212,16 +190,6 @@ def raw_row_counts(fetch: Fetch) -> dict[str, int]:
         name: int(fetch(f'select count(*) as n from {RAW_SCHEMA}."{name}"')["n"].iloc[0])
         for name in tables["table_name"]
     }
-
-
-def export_as_of_date(fetch: Fetch) -> dt.date:
-    """The default as-of date of int_export_as_of_date: the latest creation timestamp in the export."""
-    parts = " union all ".join(
-        f'select max({_day("CreatedDate")}) as latest from {RAW_SCHEMA}."{table}"'
-        for table in ("Opportunity", "OpportunityHistory", "Lead", "Task", "Event")
-    )
-    latest = fetch(f"select max(latest) as latest from ({parts}) as latest_dates")["latest"].iloc[0]
-    return pd.Timestamp(latest).date()
 
 
 # --------------------------------------------------------------------------- marts
@@ -483,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     fetch, close = postgres_fetch() if options.postgres else duckdb_fetch(options.database)
     try:
         if options.stage == "raw":
-            suites = raw_suites(fetch, export_as_of_date(fetch), options.reporting_currency, {})
+            suites = raw_suites(fetch, options.reporting_currency, {})
         else:
             suites = mart_suites(options.manifest)
         quality = DataQuality(options.docs_dir)

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """The README's KPI table, rendered from the models' YAML (dbt's manifest).
 
-Every model column with `meta.kpi_id` is a KPI measure. The table has one row per
-KPI id of the catalogue (../shared/spec/kpis.md): its name there, its measures with
-the models that carry them, each model's grain (`meta.grain`, else the columns of
-its tested key, else the first sentence of its description) and where the project
-cannot follow the catalogue (`meta.deviation` on the column, or on the model for all
-its KPI columns). Below it: measures (same kpi_id, same column name) defined in more
-than one model, where a model that reads (directly or not) another model carrying the
-measure counts as selecting it, not defining it.
+Every model column with `meta.kpi_id` is a KPI measure; a measure is a (kpi_id, column
+name) pair. The table has one row per measure, in the order of the catalogue
+(../shared/spec/kpis.md): KPI id and name, the measure (first sentence of the column's
+description), the column, the one model that computes it with its grain (`meta.grain`,
+else the columns of its tested key, else the first sentence of its description), the
+models that show it (they read the computing model, directly or not: they select or
+roll it up) and where the project cannot follow the catalogue (`meta.deviation` on
+the column, or on the model for all its KPI columns). Below it: measures computed at
+one grain in more than one model (none of which reads another), which the tests reject,
+unless all of them compute it with the one macro their column names (`meta.macro`, and
+the model calls that macro).
 
     python scripts/kpi_table.py           # print the table
     python scripts/kpi_table.py --write   # rewrite it in README.md between the markers
@@ -32,6 +35,7 @@ README = PROJECT_DIR / "README.md"
 START = "<!-- kpi-table:start -->"
 END = "<!-- kpi-table:end -->"
 WRITE_COMMAND = "python scripts/kpi_table.py --write"
+MART_PREFIXES = ("fct_", "dim_", "rpt_")  # the public models (README, architecture: names)
 CATALOGUE_ROW = re.compile(r"^\| ([FCAI]\d+) \| ([^|]+)\|", flags=re.M)  # as ../shared/tools/kpi_coverage.py
 
 
@@ -41,6 +45,7 @@ class Measure:
     column: str
     model: str
     deviation: str | None
+    macro: str | None = None  # meta.macro, when the model calls that macro: its one definition
 
 
 def find_catalogue() -> Path:
@@ -98,7 +103,9 @@ def kpi_measures(manifest: dict) -> list[Measure]:
             meta = _meta(column)
             if "kpi_id" in meta:
                 deviation = meta.get("deviation") or model_deviation
-                measures.append(Measure(str(meta["kpi_id"]), column["name"], node["name"], deviation))
+                calls = {m.rsplit(".", 1)[-1] for m in node["depends_on"].get("macros", [])}
+                macro = meta.get("macro") if meta.get("macro") in calls else None
+                measures.append(Measure(str(meta["kpi_id"]), column["name"], node["name"], deviation, macro))
     return measures
 
 
@@ -143,16 +150,28 @@ def upstream(manifest: dict) -> dict[str, set[str]]:
 
 
 def duplicated_measures(manifest: dict, measures: list[Measure]) -> list[tuple[str, str, list[str], list[str]]]:
-    """(kpi_id, column, defining models, selecting models) where more than one model defines the measure."""
+    """(kpi_id, column, defining models, selecting models) where two models compute a measure at one grain.
+
+    A model that reads (directly or not) another model carrying the measure selects or rolls it up. The same
+    measure computed at two different grains (a share per territory and per key account) is two figures of
+    one KPI, not a duplicate.
+    """
     reads = upstream(manifest)
+    grain = grains(manifest)
     by_measure: dict[tuple[str, str], set[str]] = defaultdict(set)
+    macro = {(m.kpi_id, m.column, m.model): m.macro for m in measures}
     for m in measures:
         by_measure[(m.kpi_id, m.column)].add(m.model)
     result = []
     for (kpi, column), holders in by_measure.items():
         defining = sorted(h for h in holders if not reads[h] & holders)
-        if len(defining) > 1:
-            result.append((kpi, column, defining, sorted(holders - set(defining))))
+        by_grain: dict[str, list[str]] = defaultdict(list)
+        for model in defining:
+            by_grain[grain[model]].append(model)
+        for same_grain in by_grain.values():
+            formulas = {macro[(kpi, column, d)] for d in same_grain}
+            if len(same_grain) > 1 and (len(formulas) > 1 or None in formulas):
+                result.append((kpi, column, same_grain, sorted(holders - set(defining))))
     return sorted(result, key=lambda r: (kpi_order(r[0]), r[1]))
 
 
@@ -170,37 +189,51 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _first_sentence(text: str, limit: int = 140) -> str:
+    sentence = re.split(r"(?<=[.;])\s", " ".join(text.split()), maxsplit=1)[0].rstrip(".;")
+    return sentence if len(sentence) <= limit else sentence[: limit - 3].rstrip() + "..."
+
+
 def render(manifest: dict, catalogue: dict[str, str]) -> str:
+    """One row per measure (kpi_id, column): the one model that computes it, the models that show it."""
     measures = kpi_measures(manifest)
     unknown = sorted(f"{m.model}.{m.column}: kpi_id {m.kpi_id}" for m in measures if m.kpi_id not in catalogue)
     if unknown:
         raise ValueError("kpi_id not in the catalogue: " + "; ".join(unknown))
     grain = grains(manifest)
-    by_kpi: dict[str, list[Measure]] = defaultdict(list)
+    reads = upstream(manifest)
+    nodes = {n["name"]: n for n in models(manifest).values()}
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    deviations: dict[tuple[str, str], set[str]] = defaultdict(set)
     for m in measures:
-        by_kpi[m.kpi_id].append(m)
+        holders[(m.kpi_id, m.column)].add(m.model)
+        if m.deviation:
+            deviations[(m.kpi_id, m.column)].add(_cell(m.deviation))
     lines = [
-        "| KPI | name | measures (models) | models and grain | deviation from the catalogue |",
-        "|---|---|---|---|---|",
+        "| KPI | name | measure | column | computed in (grain) | shown in | deviation from the catalogue |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kpi in sorted(catalogue, key=kpi_order):
-        rows = by_kpi.get(kpi, [])
-        holders: dict[str, list[str]] = defaultdict(list)
-        for m in rows:
-            holders[m.column].append(m.model)
-        measure_cell = "<br>".join(f"`{column}` ({', '.join(sorted(holders[column]))})" for column in sorted(holders))
-        model_cell = "<br>".join(f"`{model}`: {_cell(grain[model])}" for model in sorted({m.model for m in rows}))
-        deviations = sorted({_cell(m.deviation) for m in rows if m.deviation})
-        lines.append(
-            f"| {kpi} | {_cell(catalogue[kpi])} | {measure_cell or '-- none --'} | {model_cell or '-- none --'} "
-            f"| {'<br>'.join(deviations)} |"
-        )
-    lines += ["", "### Measures defined in more than one model", ""]
+        columns = sorted(column for k, column in holders if k == kpi)
+        if not columns:
+            lines.append(f"| {kpi} | {_cell(catalogue[kpi])} | -- none -- | | | | |")
+        for column in columns:
+            models_with = holders[(kpi, column)]
+            defining = sorted(h for h in models_with if not reads[h] & models_with)
+            shown = sorted(h for h in models_with - set(defining) if h.startswith(MART_PREFIXES))
+            source = defining[0]
+            measure = _first_sentence(nodes[source]["columns"][column].get("description", ""))
+            computed = "<br>".join(f"`{d}` ({_cell(grain[d])})" for d in defining)
+            lines.append(
+                f"| {kpi} | {_cell(catalogue[kpi])} | {_cell(measure)} | `{column}` | {computed} "
+                f"| {', '.join(f'`{s}`' for s in shown)} | {'<br>'.join(sorted(deviations[(kpi, column)]))} |"
+            )
+    lines += ["", "### Measures computed in more than one model", ""]
     duplicates = duplicated_measures(manifest, measures)
     lines.append(
-        "The same `meta.kpi_id` and column name in several models none of which reads another of them "
-        '(a model that reads one, directly or not, rolls it up or selects it: listed after "read by"). '
-        "Not a failure yet: the list to remove."
+        "The same `meta.kpi_id` and column name at the same grain in several models none of which reads "
+        "another of them, unless all of them compute it with the macro their column names in `meta.macro` "
+        "(tests/python/test_kpi_table.py fails on any)."
     )
     lines.append("")
     if not duplicates:

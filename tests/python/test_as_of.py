@@ -70,10 +70,13 @@ def full_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _as_of(warehouse: Path) -> tuple[str, str]:
+    """The as-of date the models used and where it came from; build_info records that same date."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         day, source = con.execute(
             "select cast(as_of_date as varchar), as_of_date_source from intermediate.int_export_as_of_date"
         ).fetchone()
+        recorded = con.execute("select cast(as_of_date as varchar) from build_info.build").fetchone()[0]
+    assert recorded == day
     return day, source
 
 

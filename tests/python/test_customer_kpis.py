@@ -81,7 +81,7 @@ def test_annual_retention(won, marts) -> None:
     retained = at_start[at_start["account"].isin(at_end["account"])]
     actual = marts(
         "select sum(customers_at_start) as base, sum(retained_customers) as kept "
-        "from marts.rpt_customer_retention where period_type = 'year' and period_start = '2025-01-01'"
+        "from marts.rpt_customer_retention_segment_yearly where fiscal_year = 2025"
     )
     assert actual["base"].iloc[0] == len(at_start) > 100
     assert actual["kept"].iloc[0] == len(retained)

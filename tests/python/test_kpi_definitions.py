@@ -59,7 +59,7 @@ def test_c3_retention_active_at_start_and_at_end(wins, marts) -> None:
     actual = marts(
         "select sum(customers_at_start) as base, sum(retained_customers) as kept, "
         "sum(retained_customers) / sum(customers_at_start) as rate "
-        "from marts.rpt_customer_retention where period_type = 'year' and period_start = '2025-01-01'"
+        "from marts.rpt_customer_retention_segment_yearly where fiscal_year = 2025"
     )
     assert (actual["base"].iloc[0], actual["kept"].iloc[0]) == (base, kept) == (320, 204)
     assert round(float(actual["rate"].iloc[0]), 4) == 0.6375
@@ -69,8 +69,7 @@ def test_c2_churn_is_c3_over_the_trailing_year(wins, marts) -> None:
     """C2's annual churn: C3's rule over the 12 months up to the as-of date."""
     base, kept = retention(wins, AS_OF - YEAR, AS_OF)
     actual = marts(
-        "select customers_at_start, retained_customers, annual_churn_rate "
-        "from marts.rpt_customer_lifetime_value where segment_type = 'all'"
+        "select customers_at_start, retained_customers, annual_churn_rate from marts.rpt_customer_lifetime_value"
     )
     assert (actual["customers_at_start"].iloc[0], actual["retained_customers"].iloc[0]) == (base, kept)
     assert abs(float(actual["annual_churn_rate"].iloc[0]) - (base - kept) / base) < 1e-6

@@ -5,6 +5,12 @@
 -- does; the other rules count records that are not soft-deleted.
 with
 
+as_of as (
+
+    select as_of_date from {{ ref('int_export_as_of_date') }}
+
+),
+
 opportunities as (
 
     select * from {{ ref('int_opportunities_as_of') }}
@@ -145,6 +151,16 @@ opportunity_rules as (
     from opportunities
     where is_deleted
 
+    union all
+
+    -- closed in its state at the as-of date, with a close date after it
+    select
+        'opportunity_closed_after_as_of' as rule_name,
+        live_opportunities.opportunity_id as record_id
+    from live_opportunities
+    cross join as_of
+    where live_opportunities.is_closed and live_opportunities.close_date > as_of.as_of_date
+
 ),
 
 activity_rules as (
@@ -160,6 +176,20 @@ activity_rules as (
             'activities.activity_date', 'cast(activities.created_at as date)', 'day'
         ) }}
         > {{ var('backdate_days') }}
+
+    union all
+
+    -- tasks only: an event counts as done once its date has passed (int_events_as_of)
+    select
+        'task_completed_after_as_of' as rule_name,
+        activities.activity_id as record_id
+    from activities
+    cross join as_of
+    where
+        activities.activity_object = 'Task'
+        and activities.is_completed
+        and not activities.is_deleted
+        and activities.activity_date > as_of.as_of_date
 
     union all
 

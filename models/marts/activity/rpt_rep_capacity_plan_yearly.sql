@@ -69,8 +69,7 @@ targets as (
 
 process_ratios as (
 
-    select * from {{ ref('int_process_ratios_yearly') }}
-    where aggregation_level = 'rep'
+    select * from {{ ref('int_process_ratios_rep_yearly') }}
 
 ),
 

@@ -1,10 +1,10 @@
--- F6 per rep and snapshot date: the stage rows of rpt_pipeline_month_end
+-- F6 per rep and snapshot date: the stage rows of rpt_pipeline_rep_stage_month_end
 -- added up, and pipeline coverage for the fiscal quarter the snapshot falls in.
 with
 
 by_stage as (
 
-    select * from {{ ref('rpt_pipeline_month_end') }}
+    select * from {{ ref('rpt_pipeline_rep_stage_month_end') }}
 
 ),
 
