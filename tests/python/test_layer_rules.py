@@ -1,7 +1,8 @@
 """The layer rules (dbt-bouncer.yml, run by the test command's 'conventions' stage) can fail.
 
 The test command runs dbt-bouncer on the project itself; this test shows that the same configuration
-stops a model that breaks a rule: an intermediate model reading a mart, and a mart reading staging.
+stops a model that breaks a rule: an intermediate model reading a mart, a mart reading staging or another
+mart, a roll-up reading staging, and a roll-up reading a mart other than the one its own rule names.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ NOT_COPIED = shutil.ignore_patterns(
 BAD_MODELS = {
     "models/intermediate/sales/int_new_model_reading_a_mart.sql": "select * from {{ ref('fct_opportunities') }}",
     "models/marts/sales/rpt_new_mart_reading_staging.sql": "select * from {{ ref('stg_salesforce__leads') }}",
+    # a mart outside roll_ups may not read another mart
+    "models/marts/sales/rpt_new_mart_reading_a_mart.sql": "select * from {{ ref('rpt_funnel_quarterly') }}",
+    # a new roll-up without a rule of its own still may not read staging
+    "models/marts/sales/roll_ups/rpt_new_roll_up.sql": "select * from {{ ref('stg_salesforce__leads') }}",
+    # a roll-up reads only the finer mart its own rule names (rpt_nps_monthly: rpt_nps_segment_monthly)
+    "models/marts/customers/roll_ups/rpt_nps_monthly.sql": "select * from {{ ref('rpt_customer_profitability') }}",
 }
 
 
@@ -44,9 +51,12 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedPro
 def test_a_new_edge_against_the_layer_rules_fails_the_check(checked: subprocess.CompletedProcess) -> None:
     output = checked.stdout + checked.stderr
     assert checked.returncode != 0, output
-    assert "ERROR=2" in output, output
+    assert "ERROR=5" in output, output
     for model, upstream in (
         ("int_new_model_reading_a_mart", "fct_opportunities"),
         ("rpt_new_mart_reading_staging", "stg_salesforce__leads"),
+        ("rpt_new_mart_reading_a_mart", "rpt_funnel_quarterly"),
+        ("rpt_new_roll_up", "stg_salesforce__leads"),
+        ("rpt_nps_monthly", "rpt_customer_profitability"),
     ):
         assert model in output and upstream in output, output

@@ -23,9 +23,16 @@ snapshots as (
 
 ),
 
-targets as (
+quarter_targets as (
 
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
+    select
+        user_id as owner_user_id,
+        fiscal_quarter_start_date,
+        won_amount_target,
+        new_leads_target,
+        qualified_leads_target,
+        new_opportunities_target
+    from {{ ref('int_sales_targets_by_fiscal_quarter') }}
     where target_level = 'rep'
 
 ),
@@ -117,28 +124,6 @@ quarter_start_pipeline as (
     inner join dates
         on snapshots.snapshot_date = {{ dbt.dateadd('day', -1, 'dates.fiscal_quarter_start_date') }}
     where dates.date_day = dates.fiscal_quarter_start_date
-    group by 1, 2
-
-),
-
-targets_per_quarter as (
-
-    -- spread over the fiscal quarters each target period overlaps, by days
-    {{ targets_by_fiscal_quarter('targets', 'dates') }}
-
-),
-
-quarter_targets as (
-
-    select
-        user_id as owner_user_id,
-        fiscal_quarter_start_date,
-        sum(case when metric = 'won_amount' then target_value end) as won_amount_target,
-        sum(case when metric = 'new_leads' then target_value end) as new_leads_target,
-        sum(case when metric = 'qualified_leads' then target_value end) as qualified_leads_target,
-        sum(case when metric = 'new_opportunities' then target_value end)
-            as new_opportunities_target
-    from targets_per_quarter
     group by 1, 2
 
 ),

@@ -1,7 +1,7 @@
 -- One row per product line of a won opportunity (soft deletes excluded, won
 -- by the as-of date), in the reporting currency, with whether the account was
 -- already a customer when the opportunity was created and whether it had
--- bought this product before (C5).
+-- bought this product before (C5); the product's name and unit cost (C5, C6).
 with
 
 line_items as (
@@ -30,12 +30,20 @@ accounts as (
 
 ),
 
+products as (
+
+    select * from {{ ref('stg_salesforce__products') }}
+
+),
+
 lines as (
 
     select
         line_items.opportunity_line_item_id,
         line_items.opportunity_id,
         line_items.product_id,
+        products.product_name,
+        products.unit_cost as product_unit_cost,
         opportunities.account_id,
         opportunities.owner_user_id,
         opportunities.created_date,
@@ -49,6 +57,7 @@ lines as (
     inner join opportunities on line_items.opportunity_id = opportunities.opportunity_id
     inner join converted on line_items.opportunity_id = converted.opportunity_id
     left join accounts on opportunities.account_id = accounts.account_id
+    left join products on line_items.product_id = products.product_id
 
 ),
 

@@ -50,19 +50,16 @@ visits as (
 
 ),
 
--- targets are assigned to the fiscal year their period starts in
+-- the year's fiscal quarters: won_amount added up, visits_per_day averaged
 targets as (
 
     select
-        targets.user_id as owner_user_id,
-        dates.fiscal_year,
-        avg(case when targets.metric = 'visits_per_day' then targets.target_value end)
-            as visits_per_day_target,
-        sum(case when targets.metric = 'won_amount' then targets.target_value end)
-            as won_amount_target
-    from {{ ref('stg_sales_ops__sales_targets') }} as targets
-    inner join dates on targets.period_start = dates.date_day
-    where targets.target_level = 'rep'
+        user_id as owner_user_id,
+        fiscal_year,
+        avg(visits_per_day_target) as visits_per_day_target,
+        sum(won_amount_target) as won_amount_target
+    from {{ ref('int_sales_targets_by_fiscal_quarter') }}
+    where target_level = 'rep'
     group by 1, 2
 
 ),

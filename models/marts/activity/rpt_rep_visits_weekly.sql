@@ -39,8 +39,12 @@ reps as (
 
 visit_targets as (
 
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where metric = 'visits_per_day' and target_level = 'rep'
+    select
+        user_id,
+        week_start_date,
+        visits_per_day_target as target_value
+    from {{ ref('int_sales_targets_weekly') }}
+    where target_level = 'rep' and visits_per_day_target is not null
 
 ),
 
@@ -88,8 +92,7 @@ final as (
     left join visit_targets
         on
             rep_weeks.owner_user_id = visit_targets.user_id
-            and rep_weeks.week_start_date >= visit_targets.period_start
-            and rep_weeks.week_start_date <= visit_targets.period_end
+            and rep_weeks.week_start_date = visit_targets.week_start_date
 
 )
 

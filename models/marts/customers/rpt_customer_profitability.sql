@@ -15,12 +15,6 @@ lines as (
 
 ),
 
-products as (
-
-    select * from {{ ref('stg_salesforce__products') }}
-
-),
-
 acquisitions as (
 
     select * from {{ ref('int_account_acquisition_channels') }}
@@ -75,14 +69,14 @@ product_costs as (
             case
                 when lines.opportunity_line_item_id is null
                     then opportunities.amount * (1 - {{ var('default_gross_margin') }})
-                when products.unit_cost is not null then lines.quantity * products.unit_cost
+                when lines.product_unit_cost is not null
+                    then lines.quantity * lines.product_unit_cost
                 else lines.line_amount * (1 - {{ var('default_gross_margin') }})
             end
         ) as product_cost
     from opportunities
     inner join dates on opportunities.close_date = dates.date_day
     left join lines on opportunities.opportunity_id = lines.opportunity_id
-    left join products on lines.product_id = products.product_id
     group by 1, 2
 
 ),

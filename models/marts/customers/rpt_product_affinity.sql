@@ -11,7 +11,10 @@ lines as (
 
 products as (
 
-    select * from {{ ref('stg_salesforce__products') }}
+    select distinct
+        product_id,
+        product_name
+    from lines
 
 ),
 

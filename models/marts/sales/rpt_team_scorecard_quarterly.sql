@@ -31,40 +31,17 @@ reps as (
 
 ),
 
-team_target_rows as (
-
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where
-        target_level = 'team'
-        and metric in ('won_amount', 'new_leads', 'qualified_leads', 'new_opportunities')
-
-),
-
-dates as (
-
-    select * from {{ ref('dim_dates') }}
-
-),
-
-team_target_quarters as (
-
-    -- spread over the fiscal quarters each target period overlaps, by days
-    {{ targets_by_fiscal_quarter('team_target_rows', 'dates') }}
-
-),
-
 team_targets as (
 
     select
         team,
         fiscal_quarter_start_date,
-        sum(case when metric = 'won_amount' then target_value end) as target_value,
-        sum(case when metric = 'new_leads' then target_value end) as new_leads_target,
-        sum(case when metric = 'qualified_leads' then target_value end) as qualified_leads_target,
-        sum(case when metric = 'new_opportunities' then target_value end)
-            as new_opportunities_target
-    from team_target_quarters
-    group by 1, 2
+        won_amount_target as target_value,
+        new_leads_target,
+        qualified_leads_target,
+        new_opportunities_target
+    from {{ ref('int_sales_targets_by_fiscal_quarter') }}
+    where target_level = 'team'
 
 ),
 

@@ -17,8 +17,8 @@ reps as (
 
 weekly_targets as (
 
-    select * from {{ ref('int_activity_point_targets_weekly') }}
-    where target_level = 'team'
+    select * from {{ ref('int_sales_targets_weekly') }}
+    where target_level = 'team' and activity_points_target is not null
 
 ),
 
@@ -47,15 +47,15 @@ final as (
         cast(weekly.activities as {{ dbt.type_int() }}) as activities,
         cast(weekly.visits as {{ dbt.type_int() }}) as visits,
         cast(weekly.activity_points as {{ dbt.type_int() }}) as activity_points,
-        cast(weekly_targets.weekly_target as {{ dbt.type_numeric() }}) as activity_points_target,
-        {{ safe_divide('weekly.activity_points', 'weekly_targets.weekly_target') }}
+        cast(weekly_targets.activity_points_target as {{ dbt.type_numeric() }})
+            as activity_points_target,
+        {{ safe_divide('weekly.activity_points', 'weekly_targets.activity_points_target') }}
             as activity_points_attainment
     from weekly
     left join weekly_targets
         on
             weekly.team = weekly_targets.team
-            and weekly.week_start_date >= weekly_targets.period_start
-            and weekly.week_start_date <= weekly_targets.period_end
+            and weekly.week_start_date = weekly_targets.week_start_date
 
 )
 

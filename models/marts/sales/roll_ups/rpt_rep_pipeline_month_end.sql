@@ -21,10 +21,14 @@ opportunities as (
 
 ),
 
-targets as (
+quarter_targets as (
 
-    select * from {{ ref('stg_sales_ops__sales_targets') }}
-    where metric = 'won_amount' and target_level = 'rep'
+    select
+        user_id,
+        fiscal_quarter_start_date,
+        won_amount_target as target_value
+    from {{ ref('int_sales_targets_by_fiscal_quarter') }}
+    where target_level = 'rep' and won_amount_target is not null
 
 ),
 
@@ -45,13 +49,6 @@ totals as (
         sum(weighted_pipeline_amount) as weighted_pipeline_amount
     from by_stage
     group by 1, 2, 3
-
-),
-
-quarter_targets as (
-
-    -- spread over the fiscal quarters each target period overlaps, by days
-    {{ targets_by_fiscal_quarter('targets', 'dates') }}
 
 ),
 
