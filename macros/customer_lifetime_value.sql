@@ -17,8 +17,8 @@
         cast(retained_customers as {{ dbt.type_int() }}) as retained_customers,
         {{ safe_divide('won_amount', 'won_count') }} as average_purchase_value,
         {{ safe_divide('won_count', 'buying_customers') }} as purchase_frequency,
-        {{ safe_divide('customers_at_start - retained_customers', 'customers_at_start') }}
-            as annual_churn_rate,
+        -- C3's churn over the trailing 12 months, with C3's formula (macro customer_retention)
+        {{ customer_churn_rate() }} as annual_churn_rate,
         cast(lifetime_years as {{ dbt.type_numeric() }}) as customer_lifetime_years,
         -- value x frequency = won_amount / buying_customers
         cast(

@@ -37,6 +37,14 @@
         cast(retained_customers as {{ dbt.type_int() }}) as retained_customers,
         cast(customers_at_start - retained_customers as {{ dbt.type_int() }}) as churned_customers,
         {{ safe_divide('retained_customers', 'customers_at_start') }} as retention_rate,
-        {{ safe_divide('customers_at_start - retained_customers', 'customers_at_start') }}
-            as churn_rate
+        {{ customer_churn_rate() }} as churn_rate
+{%- endmacro %}
+
+
+{#
+    C3's churn rate, 1 - retention: the one formula, which C2's lifetime
+    (macro customer_lifetime_value) uses too, as its annual churn.
+#}
+{% macro customer_churn_rate() -%}
+    {{ safe_divide('customers_at_start - retained_customers', 'customers_at_start') }}
 {%- endmacro %}
