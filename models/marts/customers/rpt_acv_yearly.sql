@@ -29,9 +29,13 @@ annualised as (
         coalesce(accounts.industry, 'Unknown') as industry,
         coalesce(accounts.size_band, 'unknown') as size_band,
         dates.fiscal_year,
-        -- a multi-year deal counts one year's worth; no term means 12 months
-        opportunities.amount * 12.0 / coalesce(nullif(opportunities.contract_term_months, 0), 12)
-            as annualised_value
+        -- a multi-year deal counts one year's worth; no term means 12 months. Cast per row so
+        -- that the sums below add decimals (exact in any order), not doubles.
+        cast(
+            opportunities.amount * 12.0
+            / coalesce(nullif(opportunities.contract_term_months, 0), 12)
+            as {{ dbt.type_numeric() }}
+        ) as annualised_value
     from opportunities
     inner join dates on opportunities.close_date = dates.date_day
     left join accounts on opportunities.account_id = accounts.account_id
