@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, SAMPLE, flag
+from conftest import PROJECT_DIR, SAMPLE, flag, not_deleted
 from conftest import read_export as read
 
 CENT = 0.005
@@ -29,7 +29,7 @@ def raw() -> dict[str, pd.DataFrame]:
     opportunities["probability"] = pd.to_numeric(opportunities["probability"])
     opportunities["close_date"] = pd.to_datetime(opportunities["closedate"])
     opportunities["created"] = pd.to_datetime(opportunities["createddate"].str[:19].str.replace("T", " "))
-    opportunities = opportunities[~flag(opportunities["isdeleted"])].copy()
+    opportunities = opportunities[not_deleted(opportunities)].copy()
     rates = read("DatedConversionRate.csv")
     rates["rate"] = pd.to_numeric(rates["conversionrate"])
     rates["start"] = pd.to_datetime(rates["startdate"])
