@@ -106,6 +106,16 @@ def flag(series: pd.Series) -> pd.Series:
     return series.str.strip().str.lower().isin(["true", "1"])
 
 
+def not_deleted(frame: pd.DataFrame, folder: Path = SAMPLE, account_column: str = "accountid") -> pd.Series:
+    """The catalogue's soft-delete rule as a row mask: the record is not soft-deleted (when it has IsDeleted)
+    and neither is its account (Salesforce deletes an account's opportunities and contacts with it; an NPS
+    response of a deleted account does not count either)."""
+    accounts = read_export("Account.csv", folder)
+    deleted_accounts = set(accounts.loc[flag(accounts["isdeleted"]), "id"])
+    own = ~flag(frame["isdeleted"]) if "isdeleted" in frame else pd.Series(True, index=frame.index)
+    return own & ~frame[account_column].isin(deleted_accounts)
+
+
 @pytest.fixture(scope="module")
 def marts(sample_warehouse: Path):
     """Query the published sample warehouse: marts("select ...") -> DataFrame."""

@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, SAMPLE, flag
+from conftest import PROJECT_DIR, SAMPLE, flag, not_deleted
 from conftest import read_export as read
 
 REFERENCE = PROJECT_DIR / "seeds" / "reference"
@@ -160,7 +160,7 @@ def test_capacity_plan_of_one_rep_for_one_year(visits, marts) -> None:
     working_days = 220.0  # var working_days_per_year, employed on every weekday of the year
 
     opportunities = read("Opportunity.csv")
-    opportunities = opportunities[~flag(opportunities["isdeleted"])]
+    opportunities = opportunities[not_deleted(opportunities)]
     won = opportunities[flag(opportunities["iswon"])]
     first_won = won.groupby("accountid")["closedate"].min()
     mine = visits[(visits["ownerid"] == REP) & visits["activitydate"].str.startswith("2025")]
@@ -247,11 +247,11 @@ def test_rep_ramp_hire_cohort_rolls_up_the_per_rep_ramp(marts) -> None:
 
 def test_territory_acch_counts_the_contacts_of_its_accounts(marts) -> None:
     """A6 over contacts: per territory, the non-deleted contacts created by 2026-06-30 of the territory's
-    non-deleted accounts; contacts of no (or a deleted) account under 'Unknown'."""
+    non-deleted accounts; contacts of no account under 'Unknown'; contacts of a deleted account are deleted."""
     accounts = read("Account.csv")
     accounts = accounts[~flag(accounts["isdeleted"])].set_index("id")["territory__c"]
     contacts = read("Contact.csv")
-    contacts = contacts[~flag(contacts["isdeleted"]) & (contacts["createddate"].str[:10] <= "2026-06-30")]
+    contacts = contacts[not_deleted(contacts) & (contacts["createddate"].str[:10] <= "2026-06-30")]
     territory = contacts["accountid"].map(accounts).fillna("").replace("", "Unknown")
     expected = territory.value_counts()
     actual = marts(

@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE, flag
+from conftest import SAMPLE, flag, not_deleted
 from conftest import read_export as read
 
 AS_OF = pd.Timestamp("2026-06-30")
@@ -18,7 +18,7 @@ YEAR = pd.DateOffset(months=12)
 @pytest.fixture(scope="module")
 def won() -> pd.DataFrame:
     opportunities = read("Opportunity.csv")
-    opportunities = opportunities[flag(opportunities["iswon"]) & ~flag(opportunities["isdeleted"])].copy()
+    opportunities = opportunities[flag(opportunities["iswon"]) & not_deleted(opportunities)].copy()
     opportunities["close_date"] = pd.to_datetime(opportunities["closedate"])
     opportunities["amount"] = pd.to_numeric(opportunities["amount"])
     rates = read("DatedConversionRate.csv")
@@ -101,8 +101,10 @@ def test_customer_loss_at_the_as_of_date(won, marts) -> None:
 
 
 def test_nps_per_month(marts) -> None:
-    """C7: 100 x (promoters - detractors) / scored responses, per month; unscored responses apart."""
+    """C7: 100 x (promoters - detractors) / scored responses, per month; unscored responses apart; responses
+    of a soft-deleted account do not count."""
     responses = read("nps_responses.csv")
+    responses = responses[not_deleted(responses, account_column="account_id")].copy()
     responses["month"] = pd.to_datetime(responses["responded_at"].str[:7] + "-01")
     responses["score"] = pd.to_numeric(responses["score"].replace("", None))
     grouped = responses.groupby("month")

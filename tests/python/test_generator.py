@@ -45,6 +45,23 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
         assert path.read_bytes() == (fresh / path.name).read_bytes(), f"{path.name} differs from a fresh generation"
 
 
+def test_sample_has_deleted_accounts_with_live_records() -> None:
+    """Soft-deleted accounts that still carry live won opportunities, contacts and NPS responses (an export
+    Salesforce's cascade would not write, but real migrations do): the effect of excluding them is measurable
+    (rpt_data_quality_exclusions: soft_deleted_account, opportunity_of_deleted_account, ...)."""
+    deleted = {a["Id"] for a in read_rows(SAMPLE / "Account.csv") if a["IsDeleted"] == "true"}
+    live_won = [
+        o
+        for o in read_rows(SAMPLE / "Opportunity.csv")
+        if o["AccountId"] in deleted and o["IsDeleted"] == "false" and o["IsWon"] == "true"
+    ]
+    contacts = [
+        c for c in read_rows(SAMPLE / "Contact.csv") if c["accountid"] in deleted and c["isdeleted"] == "false"
+    ]  # lower-case header: a quirk
+    responses = [r for r in read_rows(SAMPLE / "nps_responses.csv") if r["account_id"] in deleted]
+    assert (len(deleted), len(live_won), len(contacts), len(responses)) == (12, 7, 24, 30)
+
+
 def test_every_contract_file_and_column_is_written(other_export: Path) -> None:
     for spec in EXPORT_FILES:
         rows = read_rows(other_export / spec.file_name)

@@ -1,5 +1,7 @@
 -- Contacts created on or before the as-of date. Their descriptive fields are
--- current values (the export keeps no history of them).
+-- current values (the export keeps no history of them). is_deleted: the contact
+-- is soft-deleted or its account is (Salesforce deletes an account's contacts
+-- with it); is_account_deleted tells them apart.
 with
 
 as_of as (
@@ -14,6 +16,13 @@ contacts as (
 
 ),
 
+deleted_accounts as (
+
+    select account_id from {{ ref('int_accounts_as_of') }}
+    where is_deleted
+
+),
+
 final as (
 
     select
@@ -24,10 +33,12 @@ final as (
         contacts.job_title,
         contacts.has_email,
         contacts.has_phone,
-        contacts.is_deleted,
+        contacts.is_deleted or deleted_accounts.account_id is not null as is_deleted,
+        deleted_accounts.account_id is not null as is_account_deleted,
         contacts.created_at
     from contacts
     cross join as_of
+    left join deleted_accounts on contacts.account_id = deleted_accounts.account_id
     where cast(contacts.created_at as date) <= as_of.as_of_date
 
 )

@@ -5,6 +5,9 @@
 -- category come from the last history row on or before it, and IsClosed/IsWon
 -- from that stage (stage_mapping): a deal won later is open at the as-of date.
 -- LastActivityDate after the as-of date is recomputed from the activities up to it.
+-- is_deleted: the opportunity is soft-deleted or its account is (Salesforce deletes
+-- an account's opportunities with it), so every KPI that leaves soft deletes out
+-- leaves out the opportunities of deleted accounts too; is_account_deleted tells them apart.
 with
 
 as_of as (
@@ -56,6 +59,13 @@ state_at_as_of as (
 
 ),
 
+deleted_accounts as (
+
+    select account_id from {{ ref('int_accounts_as_of') }}
+    where is_deleted
+
+),
+
 stage_mapping as (
 
     select * from {{ ref('stage_mapping') }}
@@ -103,13 +113,15 @@ rewound as (
         state_at_as_of.close_date as close_date_at_as_of,
         coalesce(stage_mapping.is_closed, false) as is_closed_at_as_of,
         coalesce(stage_mapping.is_won, false) as is_won_at_as_of,
-        last_activity.last_activity_date as last_activity_date_at_as_of
+        last_activity.last_activity_date as last_activity_date_at_as_of,
+        deleted_accounts.account_id is not null as is_account_deleted
     from opportunities
     cross join as_of
     left join changed_later on opportunities.opportunity_id = changed_later.opportunity_id
     left join state_at_as_of on opportunities.opportunity_id = state_at_as_of.opportunity_id
     left join stage_mapping on state_at_as_of.stage_name = stage_mapping.crm_value
     left join last_activity on opportunities.opportunity_id = last_activity.opportunity_id
+    left join deleted_accounts on opportunities.account_id = deleted_accounts.account_id
 
 ),
 
@@ -139,7 +151,8 @@ final as (
         case when rewound.is_rewound then rewound.is_closed_at_as_of else rewound.is_closed end
             as is_closed,
         case when rewound.is_rewound then rewound.is_won_at_as_of else rewound.is_won end as is_won,
-        rewound.is_deleted,
+        rewound.is_deleted or rewound.is_account_deleted as is_deleted,
+        rewound.is_account_deleted,
         case when rewound.is_rewound then rewound.close_date_at_as_of else rewound.close_date end
             as close_date,
         case

@@ -1,5 +1,7 @@
 -- One row per NPS survey response, with its category and the account's
--- segment and owner (the rep NPS is attributed to).
+-- segment and owner (the rep NPS is attributed to). Responses of a soft-deleted
+-- account are left out here, for every C7 figure (counted in
+-- rpt_data_quality_exclusions as nps_response_of_deleted_account).
 with
 
 responses as (
@@ -41,6 +43,7 @@ final as (
     from responses
     left join accounts on responses.account_id = accounts.account_id
     left join dates on cast(responses.responded_at as date) = dates.date_day
+    where not coalesce(accounts.is_deleted, false)
 
 )
 

@@ -2,7 +2,8 @@
 -- finds: records real CRMs contain that are kept by a documented rule (or,
 -- for soft deletes, excluded), so that none is dropped or bent silently.
 -- Vocabulary rules count every row of the file, as the admission warning
--- does; the other rules count records that are not soft-deleted.
+-- does; the other rules count records that are not soft-deleted (a record of a
+-- soft-deleted account counts as deleted: see deleted_account_rules).
 with
 
 as_of as (
@@ -62,6 +63,18 @@ users as (
 history as (
 
     select * from {{ ref('int_opportunity_history_as_of') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts_as_of') }}
+
+),
+
+nps_responses as (
+
+    select * from {{ ref('int_nps_responses_as_of') }}
 
 ),
 
@@ -149,7 +162,44 @@ opportunity_rules as (
         'soft_deleted_opportunity' as rule_name,
         opportunity_id as record_id
     from opportunities
+    where is_deleted and not is_account_deleted
+
+),
+
+-- soft-deleted accounts and the records that go with them (Salesforce deletes an
+-- account's opportunities and contacts with it): each record under one rule
+deleted_account_rules as (
+
+    select
+        'soft_deleted_account' as rule_name,
+        account_id as record_id
+    from accounts
     where is_deleted
+
+    union all
+
+    select
+        'opportunity_of_deleted_account' as rule_name,
+        opportunity_id as record_id
+    from opportunities
+    where is_account_deleted
+
+    union all
+
+    select
+        'contact_of_deleted_account' as rule_name,
+        contact_id as record_id
+    from contacts
+    where is_account_deleted
+
+    union all
+
+    select
+        'nps_response_of_deleted_account' as rule_name,
+        nps_responses.nps_response_id as record_id
+    from nps_responses
+    inner join accounts on nps_responses.account_id = accounts.account_id
+    where accounts.is_deleted
 
     union all
 
@@ -240,6 +290,8 @@ source_rules as (
 final as (
 
     select * from opportunity_rules
+    union all
+    select * from deleted_account_rules
     union all
     select * from activity_rules
     union all

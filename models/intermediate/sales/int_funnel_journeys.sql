@@ -4,7 +4,10 @@
 -- else the lead's, and to the fiscal quarter it started in (lead or
 -- opportunity creation). Its highest funnel stage: the opportunity's highest
 -- stage ever entered, else the lead status's stage. Every stage up to it
--- counts as reached, skipped ones included.
+-- counts as reached, skipped ones included (int_funnel_stages_reached dates
+-- each one). Its starting stage: the lead status's stage (lead status has no
+-- history), or 1 for an opportunity on its own (its stages are dated by its
+-- stage transitions).
 with
 
 leads as (
@@ -41,6 +44,7 @@ journeys as (
         opportunities.opportunity_id,
         coalesce(opportunities.owner_user_id, leads.owner_user_id) as owner_user_id,
         leads.created_date as started_date,
+        coalesce(lead_stages.funnel_stage_order, 1) as started_funnel_stage_order,
         coalesce(opportunities.highest_funnel_stage_order, lead_stages.funnel_stage_order, 1)
             as highest_funnel_stage_order
     from leads
@@ -55,6 +59,7 @@ journeys as (
         opportunities.opportunity_id,
         opportunities.owner_user_id,
         opportunities.created_date as started_date,
+        1 as started_funnel_stage_order,
         opportunities.highest_funnel_stage_order
     from opportunities
     where not exists (

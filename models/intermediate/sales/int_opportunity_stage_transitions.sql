@@ -1,11 +1,24 @@
 -- One row per stage an opportunity entered, rebuilt from OpportunityHistory:
 -- a history row whose stage differs from the row before it. An opportunity
 -- reopened after being lost enters its stages again and gets rows again.
+-- Soft-deleted opportunities (their account's deletion included) have none;
+-- history of an opportunity the export lacks is kept (an orphan).
 with
+
+deleted_opportunities as (
+
+    select opportunity_id from {{ ref('int_opportunities_as_of') }}
+    where is_deleted
+
+),
 
 intervals as (
 
-    select * from {{ ref('int_opportunity_history_intervals') }}
+    select intervals.*
+    from {{ ref('int_opportunity_history_intervals') }} as intervals
+    left join deleted_opportunities
+        on intervals.opportunity_id = deleted_opportunities.opportunity_id
+    where deleted_opportunities.opportunity_id is null
 
 ),
 

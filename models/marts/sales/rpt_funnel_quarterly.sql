@@ -1,11 +1,13 @@
--- F3 per rep, fiscal quarter and funnel stage: journeys started in the
--- quarter that reached each stage, conversion to the next stage, and the
--- bottleneck transition against the team median.
+-- F3 per rep, fiscal quarter and funnel stage, as the catalogue counts it:
+-- journeys that reached each stage in the quarter (int_funnel_stages_reached:
+-- a skipped stage is reached with the stage after it), how many of those went
+-- on to the next stage by the as-of date, the conversion, and the bottleneck
+-- transition against the team median.
 with
 
-journeys as (
+stages_reached as (
 
-    select * from {{ ref('int_funnel_journeys') }}
+    select * from {{ ref('int_funnel_stages_reached') }}
 
 ),
 
@@ -25,24 +27,30 @@ stages as (
 
 ),
 
+last_stage as (
+
+    select max(funnel_stage_order) as funnel_stage_order from stages
+
+),
+
 rep_quarters as (
 
     select distinct
         owner_user_id,
-        started_fiscal_quarter_start_date as fiscal_quarter_start_date
-    from journeys
+        reached_fiscal_quarter_start_date as fiscal_quarter_start_date
+    from stages_reached
 
 ),
 
 reached as (
 
     select
-        journeys.owner_user_id,
-        journeys.started_fiscal_quarter_start_date as fiscal_quarter_start_date,
-        stages.funnel_stage_order,
-        count(*) as journeys_reached
-    from journeys
-    inner join stages on journeys.highest_funnel_stage_order >= stages.funnel_stage_order
+        owner_user_id,
+        reached_fiscal_quarter_start_date as fiscal_quarter_start_date,
+        funnel_stage_order,
+        count(*) as journeys_reached,
+        sum(case when is_next_stage_reached then 1 else 0 end) as journeys_reached_next_stage
+    from stages_reached
     group by 1, 2, 3
 
 ),
@@ -55,9 +63,15 @@ rep_stages as (
         rep_quarters.fiscal_quarter_start_date,
         stages.funnel_stage,
         stages.funnel_stage_order,
-        cast(coalesce(reached.journeys_reached, 0) as {{ dbt.type_int() }}) as journeys_reached
+        cast(coalesce(reached.journeys_reached, 0) as {{ dbt.type_int() }}) as journeys_reached,
+        -- the last stage (Order) has no next one
+        cast(case
+            when stages.funnel_stage_order < last_stage.funnel_stage_order
+                then coalesce(reached.journeys_reached_next_stage, 0)
+        end as {{ dbt.type_int() }}) as journeys_reached_next_stage
     from rep_quarters
     cross join stages
+    cross join last_stage
     left join reps on rep_quarters.owner_user_id = reps.user_id
     left join reached
         on
@@ -71,15 +85,8 @@ conversions as (
 
     select
         *,
-        cast(lead(journeys_reached) over (
-            partition by owner_user_id, fiscal_quarter_start_date
-            order by funnel_stage_order
-        ) as {{ dbt.type_int() }}) as journeys_reached_next_stage,
-        {{ safe_divide(
-            'lead(journeys_reached) over (partition by owner_user_id, fiscal_quarter_start_date '
-            ~ 'order by funnel_stage_order)',
-            'journeys_reached'
-        ) }} as conversion_to_next_stage
+        {{ safe_divide('journeys_reached_next_stage', 'journeys_reached') }}
+            as conversion_to_next_stage
     from rep_stages
 
 ),
