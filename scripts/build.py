@@ -354,9 +354,9 @@ def built_as_of_date(fetch) -> dt.date:
 
 
 def counted_by_rule(fetch) -> list[str]:
-    """Records kept or excluded by a documented rule (marts.rpt_data_quality_exclusions), for the summary."""
+    """Records kept or excluded by a documented rule (marts.rpt_data_quality_exclusions_rule), for the summary."""
     rows = fetch(
-        "select rule_name, file_name, kept_or_excluded, row_count from marts.rpt_data_quality_exclusions "
+        "select rule_name, file_name, kept_or_excluded, row_count from marts.rpt_data_quality_exclusions_rule "
         "where row_count > 0 order by rule_order"
     )
     return [
@@ -375,7 +375,7 @@ def summary(publish_path: Path, result: dict[str, object], display: Display, sta
         f"Published {publish_path}",
         f"  KPIs built: {result['kpis']} ({built})",
         f"  Warnings: {warnings} ({per_kind}; listed above)" if warnings else "  Warnings: none",
-        f"  Records counted by rule (marts.rpt_data_quality_exclusions): {len(result['counted'])} rule(s)",
+        f"  Records counted by rule (marts.rpt_data_quality_exclusions_rule): {len(result['counted'])} rule(s)",
         *(f"    {line}" for line in result["counted"]),
         f"  Time: {times}; total {time.monotonic() - started:.1f} s",
         f"  dbt log: {result['log']}",

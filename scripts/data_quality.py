@@ -118,7 +118,7 @@ def raw_suites(fetch: Fetch, reporting_currency: str, previous_row_counts: dict[
     so that `load_export.py --check-only` gives the build's verdict.
     `reporting_currency` is kept for the callers' signature. Nothing here depends on the as-of date: it is
     resolved once, in SQL (int_export_as_of_date), and records dated after it are counted by the rules of
-    rpt_data_quality_exclusions (opportunity_closed_after_as_of, task_completed_after_as_of).
+    rpt_data_quality_exclusions_rule (opportunity_closed_after_as_of, task_completed_after_as_of).
     """
     tables = set(
         fetch(f"select table_name from information_schema.tables where table_schema = '{RAW_SCHEMA}'")["table_name"]
@@ -267,15 +267,15 @@ def reconciliation_suites() -> list[Suite]:
     won_by_quarter = f"""
         with reps as (
             select fiscal_quarter_start_date, sum(won_amount) as won_amount
-            from {MART_SCHEMA}.rpt_rep_scorecard_quarterly group by fiscal_quarter_start_date
+            from {MART_SCHEMA}.rpt_scorecard_rep_quarterly group by fiscal_quarter_start_date
         ),
         teams as (
             select fiscal_quarter_start_date, sum(won_amount) as won_amount
-            from {MART_SCHEMA}.rpt_team_scorecard_quarterly group by fiscal_quarter_start_date
+            from {MART_SCHEMA}.rpt_scorecard_team_quarterly group by fiscal_quarter_start_date
         ),
         company as (
             select dates.fiscal_quarter_start_date, sum(company.won_amount) as won_amount
-            from {MART_SCHEMA}.rpt_company_monthly as company
+            from {MART_SCHEMA}.rpt_sales_monthly as company
             inner join {MART_SCHEMA}.dim_dates as dates on company.month_start_date = dates.date_day
             group by dates.fiscal_quarter_start_date
         )
@@ -290,14 +290,14 @@ def reconciliation_suites() -> list[Suite]:
     points_by_week = f"""
         with reps as (
             select weekly.week_start_date, reps.team, sum(weekly.activity_points) as points
-            from {MART_SCHEMA}.rpt_rep_activities_weekly as weekly
+            from {MART_SCHEMA}.rpt_activities_rep_weekly as weekly
             inner join {MART_SCHEMA}.dim_reps as reps on weekly.owner_user_id = reps.user_id
             where reps.team is not null
             group by weekly.week_start_date, reps.team
         )
         select reps.week_start_date, reps.team, reps.points - coalesce(teams.activity_points, 0) as rep_minus_team
         from reps
-        left join {MART_SCHEMA}.rpt_team_activities_weekly as teams
+        left join {MART_SCHEMA}.rpt_activities_team_weekly as teams
             on reps.week_start_date = teams.week_start_date and reps.team = teams.team
     """
     return [

@@ -37,7 +37,7 @@ stage decides won/lost and the funnel, a role who is a rep, a metric which
 target a KPI is measured against). An empty value of an error vocabulary is an
 error too. Warnings keep the rows: they are counted in the category
 `unmapped` (0 activity points) or the channel `Unmapped`, and the mart
-rpt_data_quality_exclusions counts them again after the build. Each message
+rpt_data_quality_exclusions_rule counts them again after the build. Each message
 names the value, its row count, the first line and record Id, and the seed to
 edit.
 """

@@ -16,7 +16,7 @@ REFERENCE = PROJECT_DIR / "seeds" / "reference"
 def test_planted_ramping_hires_ramp_inside_their_ranges(marts) -> None:
     """A8: every ramping hire's first prospect contact and first win fall in the range the generator planted."""
     facts = json.loads((SAMPLE / "planted_facts.json").read_text())
-    ramp = marts("select user_id, days_to_first_prospect_contact, days_to_first_win from marts.rpt_rep_ramp")
+    ramp = marts("select user_id, days_to_first_prospect_contact, days_to_first_win from marts.rpt_ramp_rep")
     ramp = ramp.set_index("user_id")
     assert len(facts["ramping_hires"]) >= 4
     for hire in facts["ramping_hires"]:
@@ -42,7 +42,7 @@ def test_activity_points_of_one_rep_for_one_week(marts) -> None:
     mine = week[week["ownerid"] == rep]
     expected = sum(points[(o, t)] for o, t in zip(mine["object"], mine["type"], strict=True))
     actual = marts(
-        f"select activity_points, activities from marts.rpt_rep_activities_weekly "
+        f"select activity_points, activities from marts.rpt_activities_rep_weekly "
         f"where owner_user_id = '{rep}' and week_start_date = '2025-06-02'"
     )
     assert actual["activities"].iloc[0] == len(mine) > 5
@@ -78,7 +78,7 @@ def test_cost_per_lead_for_one_channel_and_month(marts) -> None:
     spend = read("marketing_spend.csv")
     spend = pd.to_numeric(spend[(spend["channel"] == "Website & SEO") & (spend["month"] == "2026-05-01")]["amount"])
     actual = marts(
-        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_monthly "
+        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_channel_monthly "
         "where channel = 'Website & SEO' and month_start_date = '2026-05-01'"
     )
     assert actual["new_leads"].iloc[0] == len(leads) > 10
@@ -93,7 +93,7 @@ def test_cost_per_lead_all_channels_for_one_month(marts) -> None:
     spend = read("marketing_spend.csv")
     spend = pd.to_numeric(spend[spend["month"] == "2026-05-01"]["amount"])
     actual = marts(
-        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_all_channels_monthly "
+        "select spend_amount, new_leads, cost_per_lead from marts.rpt_marketing_efficiency_monthly "
         "where month_start_date = '2026-05-01'"
     )
     assert actual["new_leads"].iloc[0] == len(leads) > 10
@@ -133,7 +133,7 @@ def test_visits_per_day_for_one_rep_and_month(visits, marts) -> None:
     mine = visits[(visits["ownerid"] == REP) & visits["activitydate"].str.startswith("2025-05")]
     per_day = mine["activitydate"].value_counts()
     daily = marts(
-        f"select cast(activity_date as varchar) as day, visits from marts.rpt_rep_activities_daily "
+        f"select cast(activity_date as varchar) as day, visits from marts.rpt_activities_rep_daily "
         f"where owner_user_id = '{REP}' and activity_date between '2025-05-01' and '2025-05-31' and visits > 0"
     ).set_index("day")["visits"]
     assert daily.to_dict() == per_day.to_dict()
@@ -141,7 +141,7 @@ def test_visits_per_day_for_one_rep_and_month(visits, marts) -> None:
     # the Mondays of the weeks that lie wholly in May 2025: 5, 12, 19 and 26 May (Monday to Friday = 5 working days)
     weekly = marts(
         f"select cast(week_start_date as varchar) as week, working_days, visits, visits_per_working_day "
-        f"from marts.rpt_rep_visits_weekly where owner_user_id = '{REP}' "
+        f"from marts.rpt_visits_rep_weekly where owner_user_id = '{REP}' "
         f"and week_start_date in ('2025-05-05', '2025-05-12', '2025-05-19', '2025-05-26')"
     ).set_index("week")
     for monday in ("2025-05-05", "2025-05-12", "2025-05-19", "2025-05-26"):
@@ -200,7 +200,7 @@ def test_capacity_plan_of_one_rep_for_one_year(visits, marts) -> None:
         "rest_capacity": sales_capacity - revenue_capacity,
     }
     actual = marts(
-        f"select * from marts.rpt_rep_capacity_plan_yearly where owner_user_id = '{REP}' and fiscal_year = 2025"
+        f"select * from marts.rpt_capacity_plan_rep_yearly where owner_user_id = '{REP}' and fiscal_year = 2025"
     ).iloc[0]
     assert loyalty > 0 and len(orders) > 3 and won_target > 0
     for column, value in expected.items():
@@ -233,9 +233,9 @@ def test_rep_retention_hire_cohort_matches_the_roster(marts) -> None:
 
 
 def test_rep_ramp_hire_cohort_rolls_up_the_per_rep_ramp(marts) -> None:
-    """A8 per hire cohort: counts and medians equal a pandas roll-up of rpt_rep_ramp, cohort by cohort."""
-    ramp = marts("select * from marts.rpt_rep_ramp")
-    rollup = marts("select * from marts.rpt_rep_ramp_hire_cohort_quarterly").set_index("hire_fiscal_quarter_start_date")
+    """A8 per hire cohort: counts and medians equal a pandas roll-up of rpt_ramp_rep, cohort by cohort."""
+    ramp = marts("select * from marts.rpt_ramp_rep")
+    rollup = marts("select * from marts.rpt_ramp_hire_cohort_quarterly").set_index("hire_fiscal_quarter_start_date")
     assert rollup["hired_reps"].sum() == len(ramp) > 10
     for cohort, reps in ramp.groupby("hire_fiscal_quarter_start_date"):
         row = rollup.loc[cohort]
@@ -255,7 +255,7 @@ def test_territory_acch_counts_the_contacts_of_its_accounts(marts) -> None:
     territory = contacts["accountid"].map(accounts).fillna("").replace("", "Unknown")
     expected = territory.value_counts()
     actual = marts(
-        "select territory, contact_members from marts.rpt_territory_acch_quarterly "
+        "select territory, contact_members from marts.rpt_acch_territory_quarterly "
         "where fiscal_quarter_start_date = '2026-04-01'"
     ).set_index("territory")["contact_members"]
     assert actual.sum() == len(contacts) > 1000

@@ -41,7 +41,7 @@ CURRENT_VALUE_COLUMNS: dict[str, dict[str, str]] = {
         "region": "rep_roster.csv keeps no history of moves between regions",
         "territory": "rep_roster.csv keeps no history of moves between territories",
     },
-    "rpt_account_value_to_date": {
+    "rpt_customer_value_to_date_account": {
         "is_deleted": "dim_accounts.is_deleted: the export does not say when a record was deleted",
     },
 }

@@ -482,7 +482,7 @@ def test_harmless_difference_builds(case: str, fresh_copy, tmp_path: Path) -> No
             )
         if case == "completed_task_after_the_as_of_date":
             counted = con.execute(
-                "select row_count, kept_or_excluded from marts.rpt_data_quality_exclusions "
+                "select row_count, kept_or_excluded from marts.rpt_data_quality_exclusions_rule "
                 "where rule_name = 'task_completed_after_as_of'"
             ).fetchall()
             assert counted == [(1, "kept")]

@@ -63,7 +63,7 @@ def test_acv_per_year(won, marts) -> None:
     expected = won.groupby("year")["annualised"].agg(["sum", "size"])
     actual = marts(
         "select fiscal_year, sum(annualised_contract_value) as value, sum(contracts_won) as contracts "
-        "from marts.rpt_acv_yearly group by 1"
+        "from marts.rpt_acv_rep_segment_yearly group by 1"
     ).set_index("fiscal_year")
     assert sorted(actual.index) == sorted(expected.index) == [2024, 2025, 2026]
     for year, row in expected.iterrows():
@@ -153,7 +153,7 @@ def test_lift_of_the_top_product_pair(won, marts) -> None:
     baskets = lines.groupby("accountid")["product2id"].apply(set)
     customers = len(baskets)
     top = marts(
-        "select product_id, paired_product_id, lift, support from marts.rpt_product_affinity "
+        "select product_id, paired_product_id, lift, support from marts.rpt_product_affinity_product_pair "
         "order by lift desc, product_id, paired_product_id limit 1"
     ).iloc[0]
     with_x = sum(top["product_id"] in basket for basket in baskets)
@@ -182,7 +182,7 @@ def test_historical_value_to_date_per_account(won: pd.DataFrame, marts) -> None:
     expected = won.groupby("accountid")["amount_eur"].sum()
     actual = marts(
         "select account_id, historical_value_to_date, won_opportunities, unconverted_won_opportunities "
-        "from marts.rpt_account_value_to_date"
+        "from marts.rpt_customer_value_to_date_account"
     ).set_index("account_id")
     assert actual["unconverted_won_opportunities"].sum() == 0
     assert actual["won_opportunities"].sum() == len(won) > 100

@@ -132,7 +132,7 @@ def manifest() -> Path:
 def test_clean_marts_pass_and_every_public_mart_has_a_suite(sample_warehouse: Path, manifest: Path) -> None:
     suites = mart_suites(manifest)
     names = {s.name for s in suites}
-    assert {"marts.rpt_rep_scorecard_quarterly", "marts.rpt_nps_monthly", "reconcile.won_amount_per_quarter"} <= names
+    assert {"marts.rpt_scorecard_rep_quarterly", "marts.rpt_nps_monthly", "reconcile.won_amount_per_quarter"} <= names
     assert len(names) >= 45
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
         report = DataQuality(None).validate(lambda sql: con.execute(sql).df(), suites)
@@ -146,7 +146,7 @@ def test_mart_suites_catch_a_duplicated_row_and_totals_that_do_not_reconcile(
     shutil.copy(sample_warehouse, broken)
     with duckdb.connect(str(broken)) as con:
         con.execute(
-            "insert into marts.rpt_rep_scorecard_quarterly select * from marts.rpt_rep_scorecard_quarterly "
+            "insert into marts.rpt_scorecard_rep_quarterly select * from marts.rpt_scorecard_rep_quarterly "
             "where won_amount > 0 limit 1"
         )
         con.execute("update marts.rpt_nps_monthly set nps = 150 where month_start_date = '2025-03-01'")
@@ -154,7 +154,7 @@ def test_mart_suites_catch_a_duplicated_row_and_totals_that_do_not_reconcile(
         report = DataQuality(None).validate(lambda sql: con.execute(sql).df(), mart_suites(manifest))
     failed = {(f.suite, f.expectation) for f in report.failures}
     assert failed == {
-        ("marts.rpt_rep_scorecard_quarterly", "expect_compound_columns_to_be_unique"),
+        ("marts.rpt_scorecard_rep_quarterly", "expect_compound_columns_to_be_unique"),
         ("reconcile.won_amount_per_quarter", "expect_column_values_to_be_between"),
         ("marts.rpt_nps_monthly", "expect_column_values_to_be_between"),
     }

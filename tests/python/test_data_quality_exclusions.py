@@ -1,6 +1,6 @@
 """Records real CRMs contain are counted, not fatal: a back-dated won deal, a custom task type and an
 opportunity whose account and owner the export lacks publish, with the deal's duration null, the type
-in category 'unmapped', a warning naming the type, and all counted in rpt_data_quality_exclusions."""
+in category 'unmapped', a warning naming the type, and all counted in rpt_data_quality_exclusions_rule."""
 
 from __future__ import annotations
 
@@ -66,14 +66,14 @@ def test_backdated_close_custom_type_and_orphans_publish_and_are_counted(tmp_pat
     assert "    opportunity_closed_before_created (Opportunity.csv): 1 kept" in result.stdout, result.stdout
     assert f"    activity_type_unmapped_task (Task.csv): {len(webinars):,} kept" in result.stdout, result.stdout
     with duckdb.connect(str(publish), read_only=True) as con:
-        counts = dict(con.execute("select rule_name, row_count from marts.rpt_data_quality_exclusions").fetchall())
+        counts = dict(con.execute("select rule_name, row_count from marts.rpt_data_quality_exclusions_rule").fetchall())
         assert counts["won_before_first_contact"] == 1
         assert counts["opportunity_closed_before_created"] == 1
         assert counts["activity_type_unmapped_task"] == len(webinars)
         assert counts["opportunity_account_not_in_export"] == 1
         assert counts["opportunity_owner_not_in_users"] == 1
         assert con.execute(
-            "select example_ids from marts.rpt_data_quality_exclusions"
+            "select example_ids from marts.rpt_data_quality_exclusions_rule"
             " where rule_name = 'opportunity_owner_not_in_users'"
         ).fetchone() == (orphaned,)
         durations = con.execute(

@@ -71,7 +71,7 @@ def test_win_rates_by_count_and_value(raw, marts) -> None:
     )
     actual = marts(
         "select owner_user_id, fiscal_quarter_start_date, won_opportunities, lost_opportunities, "
-        "won_amount, win_rate_by_count, win_rate_by_value from marts.rpt_rep_scorecard_quarterly "
+        "won_amount, win_rate_by_count, win_rate_by_value from marts.rpt_scorecard_rep_quarterly "
         "where won_opportunities + lost_opportunities > 0"
     )
     actual["quarter"] = pd.to_datetime(actual["fiscal_quarter_start_date"]).dt.date
@@ -96,7 +96,7 @@ def test_pipeline_at_the_as_of_date(raw, marts) -> None:
     )
     actual = marts(
         "select owner_user_id, open_opportunities, pipeline_amount, weighted_pipeline_amount "
-        "from marts.rpt_rep_pipeline_month_end where is_as_of_snapshot and open_opportunities > 0"
+        "from marts.rpt_pipeline_rep_month_end where is_as_of_snapshot and open_opportunities > 0"
     ).set_index("owner_user_id")
     joined = expected.join(actual, how="outer")
     assert len(joined) == len(expected) > 10
@@ -117,7 +117,7 @@ def test_forecast_at_quarter_start(raw, marts) -> None:
     opportunities = raw["opportunities"].set_index("id")
     actual = marts(
         "select owner_user_id, fiscal_quarter_start_date, forecast_amount "
-        "from marts.rpt_rep_scorecard_quarterly where forecast_amount is not null"
+        "from marts.rpt_scorecard_rep_quarterly where forecast_amount is not null"
     )
     actual["quarter"] = pd.to_datetime(actual["fiscal_quarter_start_date"])
     checked = 0
@@ -188,7 +188,7 @@ def test_median_days_first_contact_to_won(raw, marts) -> None:
     expected = frame.groupby(["owner", "quarter"])["days"].median()
     actual = marts(
         "select owner_user_id, fiscal_quarter_start_date, median_days_first_contact_to_won "
-        "from marts.rpt_rep_scorecard_quarterly where won_opportunities > 0"
+        "from marts.rpt_scorecard_rep_quarterly where won_opportunities > 0"
     )
     actual["quarter"] = pd.to_datetime(actual["fiscal_quarter_start_date"]).dt.date
     actual = actual.set_index(["owner_user_id", "quarter"])["median_days_first_contact_to_won"].astype(float)
@@ -253,7 +253,7 @@ def test_funnel_reach_and_conversion(raw, marts) -> None:
     rep_quarters = {(owner, quarter) for owner, quarter, _ in counts}
     actual = marts(
         "select owner_user_id, fiscal_quarter_start_date, funnel_stage_order, journeys_reached, "
-        "conversion_to_next_stage from marts.rpt_funnel_quarterly"
+        "conversion_to_next_stage from marts.rpt_funnel_rep_stage_quarterly"
     )
     assert len(actual) == 7 * len(rep_quarters) > 1000
     moved = 0
@@ -278,7 +278,9 @@ def test_funnel_reach_and_conversion(raw, marts) -> None:
 
 def test_planted_bottlenecks_are_flagged_at_exactly_their_transition(marts) -> None:
     facts = json.loads((SAMPLE / "planted_facts.json").read_text())
-    flagged = marts("select owner_user_id, funnel_stage from marts.rpt_rep_funnel_bottlenecks where is_bottleneck")
+    flagged = marts(
+        "select owner_user_id, funnel_stage from marts.rpt_funnel_bottlenecks_rep_stage where is_bottleneck"
+    )
     flagged = dict(zip(flagged["owner_user_id"], flagged["funnel_stage"], strict=True))
     for planted in facts["bottleneck"]:
         assert flagged.get(planted["user_id"]) == planted["from_stage"], planted
@@ -294,7 +296,7 @@ def test_team_f10_targets_from_the_team_rows_of_sales_targets(marts) -> None:
     expected = targets.assign(target=pd.to_numeric(targets["target_value"])).pivot_table(
         index=["team", "period_start"], columns="metric", values="target"
     )
-    actual = marts("select * from marts.rpt_team_scorecard_quarterly")
+    actual = marts("select * from marts.rpt_scorecard_team_quarterly")
     actual["period_start"] = actual["fiscal_quarter_start_date"].astype(str).str[:10]
     actual = actual.set_index(["team", "period_start"])
     both = actual.join(expected.add_suffix("_csv"), how="inner")
@@ -309,11 +311,11 @@ def test_team_quote_to_close_sums_the_rep_counts(marts) -> None:
     """Quote-to-close per team: the reps' closed/won-after-quote counts added up, then divided."""
     reps = marts(
         "select team, fiscal_quarter_start_date, sum(closed_after_quote) as closed, sum(won_after_quote) as won "
-        "from marts.rpt_rep_scorecard_quarterly where team is not null group by 1, 2"
+        "from marts.rpt_scorecard_rep_quarterly where team is not null group by 1, 2"
     ).set_index(["team", "fiscal_quarter_start_date"])
     teams = marts(
         "select team, fiscal_quarter_start_date, closed_after_quote, won_after_quote, quote_to_close_ratio "
-        "from marts.rpt_team_scorecard_quarterly"
+        "from marts.rpt_scorecard_team_quarterly"
     ).set_index(["team", "fiscal_quarter_start_date"])
     assert teams["closed_after_quote"].sum() == reps["closed"].sum() > 50
     joined = teams.join(reps)

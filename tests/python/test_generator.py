@@ -48,7 +48,7 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
 def test_sample_has_deleted_accounts_with_live_records() -> None:
     """Soft-deleted accounts that still carry live won opportunities, contacts and NPS responses (an export
     Salesforce's cascade would not write, but real migrations do): the effect of excluding them is measurable
-    (rpt_data_quality_exclusions: soft_deleted_account, opportunity_of_deleted_account, ...)."""
+    (rpt_data_quality_exclusions_rule: soft_deleted_account, opportunity_of_deleted_account, ...)."""
     deleted = {a["Id"] for a in read_rows(SAMPLE / "Account.csv") if a["IsDeleted"] == "true"}
     live_won = [
         o

@@ -13,7 +13,7 @@ from conftest import PROJECT_DIR
 
 FACTS = json.loads((PROJECT_DIR / "seeds" / "sample_export" / "planted_facts.json").read_text())
 
-# planted behaviour in planted_facts.json -> the flag column of rpt_rep_integrity_quarterly
+# planted behaviour in planted_facts.json -> the flag column of rpt_integrity_rep_quarterly
 BEHAVIOURS = {
     "late_registration": "is_late_registration_flagged",
     "backdating": "is_backdating_flagged",
@@ -28,7 +28,7 @@ BEHAVIOURS = {
 @pytest.fixture(scope="module")
 def integrity(sample_warehouse: Path) -> pd.DataFrame:
     con = duckdb.connect(str(sample_warehouse), read_only=True)
-    frame = con.execute("select * from marts.rpt_rep_integrity_quarterly").df()
+    frame = con.execute("select * from marts.rpt_integrity_rep_quarterly").df()
     con.close()
     frame["quarter"] = pd.to_datetime(frame["fiscal_quarter_start_date"])
     return frame
@@ -56,7 +56,7 @@ def test_each_kpi_flags_exactly_the_planted_reps(behaviour: str, integrity: pd.D
 def test_backdating_is_flagged_in_every_planted_month(sample_warehouse: Path) -> None:
     """I2 at its own grain, rep x month."""
     con = duckdb.connect(str(sample_warehouse), read_only=True)
-    monthly = con.execute("select * from marts.rpt_rep_backdated_logging_monthly").df()
+    monthly = con.execute("select * from marts.rpt_backdated_logging_rep_monthly").df()
     con.close()
     monthly["month"] = pd.to_datetime(monthly["month_start_date"])
     planted = set()

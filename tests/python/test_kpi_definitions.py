@@ -113,7 +113,7 @@ def test_c6_cost_to_serve_counts_every_customer_year(wins, marts) -> None:
     """C6: activity hours on a customer's account x rep_hourly_cost in every year, bought in or not."""
     acts = activities()
     customer_hours = acts[acts["account"].isin(set(wins["accountid"]))]["hours"].sum()
-    actual = marts("select sum(cost_to_serve) as cost from marts.rpt_customer_profitability")
+    actual = marts("select sum(cost_to_serve) as cost from marts.rpt_customer_profitability_account_yearly")
     assert abs(float(actual["cost"].iloc[0]) - customer_hours * REP_HOURLY_COST) < 1.0
     # the years without a purchase are in: they alone cost about EUR 169k
     by_year = acts[acts["account"].isin(set(wins["accountid"]))].assign(year=lambda f: f["activity_date"].dt.year)
@@ -160,7 +160,7 @@ def test_f8_stale_deals_by_activity_on_the_opportunity(opportunities, marts) -> 
     stale = open_now[open_now["last"].isna() | (open_now["last"] < cutoff)]
     expected = stale.groupby("ownerid").size()
     actual = marts(
-        "select owner_user_id, stale_opportunities from marts.rpt_rep_pipeline_health where stale_opportunities > 0"
+        "select owner_user_id, stale_opportunities from marts.rpt_pipeline_health_rep where stale_opportunities > 0"
     ).set_index("owner_user_id")["stale_opportunities"]
     assert actual.sort_index().to_dict() == expected.sort_index().to_dict()
     assert len(stale) == 60
@@ -175,13 +175,13 @@ def test_targets_and_coverage_rows(marts) -> None:
     expected = targets.groupby(["user_id", "period_start"])["value"].sum()
     scorecard = marts(
         "select owner_user_id, cast(fiscal_quarter_start_date as varchar) as quarter, won_amount_target "
-        "from marts.rpt_rep_scorecard_quarterly where won_amount_target is not null"
+        "from marts.rpt_scorecard_rep_quarterly where won_amount_target is not null"
     ).set_index(["owner_user_id", "quarter"])["won_amount_target"]
     assert {k: round(float(v), 2) for k, v in scorecard.items()} == expected.round(2).to_dict()
 
     coverage = marts(
         "select owner_user_id, snapshot_date, open_opportunities, pipeline_coverage, won_amount_target, "
-        "won_amount_quarter_to_date from marts.rpt_rep_pipeline_month_end"
+        "won_amount_quarter_to_date from marts.rpt_pipeline_rep_month_end"
     )
     snapshot_dates = coverage["snapshot_date"].drop_duplicates()
     for row in targets.itertuples():
@@ -195,7 +195,7 @@ def test_targets_and_coverage_rows(marts) -> None:
     assert (empty[gap > 0]["pipeline_coverage"] == 0).all()
 
     begun = marts(
-        "select count(*) as n from marts.rpt_rep_scorecard_quarterly "
+        "select count(*) as n from marts.rpt_scorecard_rep_quarterly "
         "where fiscal_quarter_start_date <= date '2026-06-30' and open_opportunities_at_quarter_start is null"
     )
     assert begun["n"].iloc[0] == 0

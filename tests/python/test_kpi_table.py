@@ -49,7 +49,7 @@ def test_an_edited_or_unmarked_readme_is_reported(manifest: dict, catalogue: dic
 
 def test_a_kpi_without_a_column_is_missing(manifest: dict, catalogue: dict[str, str]) -> None:
     broken = copy.deepcopy(manifest)
-    acv = broken["nodes"]["model.sales_kpis.rpt_acv_yearly"]["columns"]["acv"]
+    acv = broken["nodes"]["model.sales_kpis.rpt_acv_rep_segment_yearly"]["columns"]["acv"]
     del acv["meta"]["kpi_id"]
     acv.get("config", {}).get("meta", {}).pop("kpi_id", None)
     assert kpi_table.missing_kpis(catalogue, kpi_table.kpi_measures(broken)) == ["C1"]
@@ -59,7 +59,7 @@ def test_a_kpi_without_a_column_is_missing(manifest: dict, catalogue: dict[str, 
 def test_an_unknown_kpi_id_fails(manifest: dict, catalogue: dict[str, str]) -> None:
     with pytest.raises(ValueError) as error:
         kpi_table.render(manifest, {k: v for k, v in catalogue.items() if k != "C1"})
-    assert str(error.value) == "kpi_id not in the catalogue: rpt_acv_yearly.acv: kpi_id C1"
+    assert str(error.value) == "kpi_id not in the catalogue: rpt_acv_rep_segment_yearly.acv: kpi_id C1"
 
 
 def test_deviations_from_the_catalogue_are_in_the_table(manifest: dict) -> None:

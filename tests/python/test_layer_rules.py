@@ -26,11 +26,13 @@ BAD_MODELS = {
     "models/intermediate/sales/int_new_model_reading_a_mart.sql": "select * from {{ ref('fct_opportunities') }}",
     "models/marts/sales/rpt_new_mart_reading_staging.sql": "select * from {{ ref('stg_salesforce__leads') }}",
     # a mart outside roll_ups may not read another mart
-    "models/marts/sales/rpt_new_mart_reading_a_mart.sql": "select * from {{ ref('rpt_funnel_quarterly') }}",
+    "models/marts/sales/rpt_new_mart_reading_a_mart.sql": "select * from {{ ref('rpt_funnel_rep_stage_quarterly') }}",
     # a new roll-up without a rule of its own still may not read staging
     "models/marts/sales/roll_ups/rpt_new_roll_up.sql": "select * from {{ ref('stg_salesforce__leads') }}",
     # a roll-up reads only the finer mart its own rule names (rpt_nps_monthly: rpt_nps_segment_monthly)
-    "models/marts/customers/roll_ups/rpt_nps_monthly.sql": "select * from {{ ref('rpt_customer_profitability') }}",
+    "models/marts/customers/roll_ups/rpt_nps_monthly.sql": (
+        "select * from {{ ref('rpt_customer_profitability_account_yearly') }}"
+    ),
 }
 
 
@@ -55,8 +57,8 @@ def test_a_new_edge_against_the_layer_rules_fails_the_check(checked: subprocess.
     for model, upstream in (
         ("int_new_model_reading_a_mart", "fct_opportunities"),
         ("rpt_new_mart_reading_staging", "stg_salesforce__leads"),
-        ("rpt_new_mart_reading_a_mart", "rpt_funnel_quarterly"),
+        ("rpt_new_mart_reading_a_mart", "rpt_funnel_rep_stage_quarterly"),
         ("rpt_new_roll_up", "stg_salesforce__leads"),
-        ("rpt_nps_monthly", "rpt_customer_profitability"),
+        ("rpt_nps_monthly", "rpt_customer_profitability_account_yearly"),
     ):
         assert model in output and upstream in output, output

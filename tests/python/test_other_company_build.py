@@ -121,7 +121,7 @@ def test_win_counts_per_rep_and_quarter_match_the_csvs(export: Path, marts) -> N
     expected = deals.groupby(["ownerid", "quarter"])["won"].agg(won="sum", closed="size")
     actual = marts(
         "select owner_user_id, fiscal_quarter_start_date as quarter, won_opportunities, lost_opportunities "
-        "from marts.rpt_rep_scorecard_quarterly where won_opportunities + lost_opportunities > 0"
+        "from marts.rpt_scorecard_rep_quarterly where won_opportunities + lost_opportunities > 0"
     )
     actual["quarter"] = pd.to_datetime(actual["quarter"]).dt.date
     actual = actual.set_index(["owner_user_id", "quarter"])
@@ -133,7 +133,7 @@ def test_win_counts_per_rep_and_quarter_match_the_csvs(export: Path, marts) -> N
     # the company's back-dated closes are wins of their close quarter, kept, and counted as exactly those deals
     planted = json.loads((export / "planted_facts.json").read_text())["company_profile"]["backdated_closes"]
     counted = marts(
-        "select row_count, example_ids from marts.rpt_data_quality_exclusions "
+        "select row_count, example_ids from marts.rpt_data_quality_exclusions_rule "
         "where rule_name = 'opportunity_closed_before_created'"
     )
     assert counted["row_count"][0] == len(planted) > 0
@@ -157,7 +157,7 @@ def test_activity_points_score_the_custom_types_by_the_edited_seed(export: Path,
     assert done.loc[done["type"] == "Demo", "points"].sum() > 0, "the custom task type Demo earns points"
     expected = done.groupby(["ownerid", "week"])["points"].sum()
     actual = marts(
-        "select owner_user_id, week_start_date, activity_points from marts.rpt_rep_activities_weekly "
+        "select owner_user_id, week_start_date, activity_points from marts.rpt_activities_rep_weekly "
         f"where week_start_date < date '{(as_of - pd.Timedelta(days=21)).date()}'"
     )
     actual["week"] = pd.to_datetime(actual["week_start_date"]).dt.date
@@ -177,5 +177,5 @@ def test_the_company_roles_decide_who_carries_quota(export: Path, mapped_project
     roster = pd.read_csv(io.StringIO((export / "rep_roster.csv").read_text(encoding="utf-8")), dtype=str)
     expected = set(roster.loc[roster["role"].str.lower().isin(quota_roles), "user_id"])
     assert {"AE", "Sales Rep"} <= set(roster["role"]) and len(expected) == 11
-    ramp = set(marts("select user_id from marts.rpt_rep_ramp")["user_id"])
+    ramp = set(marts("select user_id from marts.rpt_ramp_rep")["user_id"])
     assert ramp == expected

@@ -130,8 +130,8 @@ def test_first_build_publishes_and_ends_with_a_summary(concurrent: Concurrent) -
     assert summary[1].startswith("  KPIs built: ") and "models" in summary[1] and "tests" in summary[1]
     assert int(summary[1].split()[2]) > 20
     assert summary[2].startswith("  Warnings: ")
-    # the records counted by rule (rpt_data_quality_exclusions), one indented line each, as the header says
-    assert summary[3].startswith("  Records counted by rule (marts.rpt_data_quality_exclusions): ")
+    # the records counted by rule (rpt_data_quality_exclusions_rule), one indented line each, as the header says
+    assert summary[3].startswith("  Records counted by rule (marts.rpt_data_quality_exclusions_rule): ")
     counted = int(summary[3].split(": ")[1].split()[0])
     rules = summary[4 : 4 + counted]
     assert counted > 0 and all(line.startswith("    ") and line.endswith(("kept", "excluded")) for line in rules)

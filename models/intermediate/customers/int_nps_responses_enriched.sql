@@ -1,7 +1,7 @@
 -- One row per NPS survey response, with its category and the account's
 -- segment and owner (the rep NPS is attributed to). Responses of a soft-deleted
 -- account are left out here, for every C7 figure (counted in
--- rpt_data_quality_exclusions as nps_response_of_deleted_account).
+-- rpt_data_quality_exclusions_rule as nps_response_of_deleted_account).
 with
 
 responses as (

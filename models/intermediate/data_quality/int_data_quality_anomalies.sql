@@ -1,4 +1,4 @@
--- One row per record that a data-quality rule of rpt_data_quality_exclusions
+-- One row per record that a data-quality rule of rpt_data_quality_exclusions_rule
 -- finds: records real CRMs contain that are kept by a documented rule (or,
 -- for soft deletes, excluded), so that none is dropped or bent silently.
 -- Vocabulary rules count every row of the file, as the admission warning

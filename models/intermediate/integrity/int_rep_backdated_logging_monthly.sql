@@ -1,7 +1,7 @@
 -- I2 per rep and month (the catalogue's grain for back-dated logging): the
 -- share of completed activities logged more than var backdate_days after
 -- they happened (int_activities_backdated). The monthly counts are the one
--- count: rpt_rep_backdated_logging_monthly selects them, the quarterly
+-- count: rpt_backdated_logging_rep_monthly selects them, the quarterly
 -- integrity model adds them up to the fiscal quarter.
 with
 

@@ -1,5 +1,5 @@
 -- F4 per rep, lead source and fiscal quarter of lead creation (a lead
--- cohort): rpt_leads_monthly added up by quarter, rates from the sums.
+-- cohort): rpt_leads_rep_lead_source_monthly added up by quarter, rates from the sums.
 with
 
 monthly as (

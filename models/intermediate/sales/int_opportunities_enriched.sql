@@ -119,7 +119,7 @@ final as (
     select
         *,
         -- a close dated before the creation or first contact (back-dated in the
-        -- CRM) has no duration: counted in rpt_data_quality_exclusions instead
+        -- CRM) has no duration: counted in rpt_data_quality_exclusions_rule instead
         cast(case
             when is_closed and close_date >= created_date
                 then {{ dbt.datediff('created_date', 'close_date', 'day') }}

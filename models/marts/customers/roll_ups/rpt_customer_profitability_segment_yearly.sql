@@ -1,9 +1,9 @@
--- C6 per segment (industry x size band) and fiscal year: rpt_customer_profitability added up.
+-- C6 per segment (industry x size band) and fiscal year: rpt_customer_profitability_account_yearly added up.
 with
 
 accounts as (
 
-    select * from {{ ref('rpt_customer_profitability') }}
+    select * from {{ ref('rpt_customer_profitability_account_yearly') }}
 
 ),
 

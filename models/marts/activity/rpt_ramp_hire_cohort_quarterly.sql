@@ -1,4 +1,4 @@
--- A8 per hire cohort (fiscal quarter of hire): a roll-up of rpt_rep_ramp, the one per-rep
+-- A8 per hire cohort (fiscal quarter of hire): a roll-up of rpt_ramp_rep, the one per-rep
 -- ramp mart. Counts, averages and medians over the reps of the cohort who have reached
 -- each milestone; reps who have not yet are counted, never averaged in.
 with

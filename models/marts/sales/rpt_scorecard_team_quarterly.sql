@@ -1,5 +1,5 @@
 -- The rep scorecard per team and fiscal quarter: counts and amounts of
--- rpt_rep_scorecard_quarterly added up, rates recomputed from the sums (F5's
+-- rpt_scorecard_rep_quarterly added up, rates recomputed from the sums (F5's
 -- from int_team_win_rates_quarterly),
 -- medians and averages over the team's won opportunities, attainment against
 -- the team targets of sales_targets.csv (rows without user_id) for won amount, new leads,

@@ -1,11 +1,11 @@
--- A1 per team and week: the team's reps' weeks of rpt_rep_activities_weekly
+-- A1 per team and week: the team's reps' weeks of rpt_activities_rep_weekly
 -- added up, and attainment against the team's activity_points target,
 -- prorated to the week like the reps'.
 with
 
 rep_weeks as (
 
-    select * from {{ ref('rpt_rep_activities_weekly') }}
+    select * from {{ ref('rpt_activities_rep_weekly') }}
 
 ),
 

@@ -1,10 +1,10 @@
 -- F3 per team, fiscal quarter and funnel stage: the reps' counts of
--- rpt_funnel_quarterly added up, conversion recomputed from the sums.
+-- rpt_funnel_rep_stage_quarterly added up, conversion recomputed from the sums.
 with
 
 rep_funnel as (
 
-    select * from {{ ref('rpt_funnel_quarterly') }}
+    select * from {{ ref('rpt_funnel_rep_stage_quarterly') }}
 
 ),
 

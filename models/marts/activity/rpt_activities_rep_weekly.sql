@@ -1,4 +1,4 @@
--- A1 per rep and week (Monday start): rpt_rep_activities_daily added up, and
+-- A1 per rep and week (Monday start): rpt_activities_rep_daily added up, and
 -- attainment against the rep's activity_points target for the period the
 -- week falls in, prorated to the week (target x 7 / days in the target period).
 with

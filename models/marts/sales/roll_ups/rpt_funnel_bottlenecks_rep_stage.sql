@@ -1,11 +1,11 @@
 -- F3 per rep and funnel stage over the whole history: the quarterly counts of
--- rpt_funnel_quarterly added up, conversion recomputed from the sums, and the
+-- rpt_funnel_rep_stage_quarterly added up, conversion recomputed from the sums, and the
 -- rep's bottleneck against the team median of the same.
 with
 
 quarterly as (
 
-    select * from {{ ref('rpt_funnel_quarterly') }}
+    select * from {{ ref('rpt_funnel_rep_stage_quarterly') }}
 
 ),
 

@@ -1,0 +1,4 @@
+-- The public mart: a plain copy of the intermediate model below, where its logic,
+-- unit tests and column documentation live (other marts read the measures there).
+-- The column list is the enforced contract in the YAML, hence the select *.
+select * from {{ ref('int_marketing_efficiency_monthly') }}  -- noqa: AM04
