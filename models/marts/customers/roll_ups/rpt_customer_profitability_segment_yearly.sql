@@ -1,4 +1,5 @@
--- C6 per segment (industry x size band) and fiscal year: rpt_customer_profitability_account_yearly added up.
+-- C6 per segment (industry x size band) and fiscal year:
+-- rpt_customer_profitability_account_yearly added up.
 with
 
 accounts as (
