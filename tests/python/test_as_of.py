@@ -65,8 +65,9 @@ def _build(tmp: Path, name: str, export: Path, *extra: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def full_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("as_of_full") / "export", SEED)
+def full_export(other_export: Path) -> Path:
+    """The later export: conftest's seed-7 export (generated once per session, only read here)."""
+    return other_export
 
 
 def _as_of(warehouse: Path) -> tuple[str, str]:
