@@ -5,22 +5,26 @@
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
-3. the same dbt build on a throwaway PostgreSQL 15 server, then the
-   Great Expectations mart suites against it;
+3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
+   landed with COPY, as a user's folder lands in DuckDB, not row by row
+   through `dbt seed`), then the Great Expectations mart suites against it;
 4. pytest (tests/python): generator determinism, the broken-export corpus,
-   the published file, and the numbers.
+   the published file, and the numbers; tests that only read a build of the
+   sample read the one of stage 2 (SALES_KPIS_TEST_WAREHOUSE).
 
     python scripts/run_tests.py                 # everything (what CI runs)
     python scripts/run_tests.py --skip-postgres  # quicker local loop
     python scripts/run_tests.py -- -k broken     # extra arguments go to pytest
 
 Stops at the first failing stage; exit code 0 only when every stage passed.
+Ends with a table of the stages and their times, also when a stage failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shlex
 import subprocess
@@ -35,16 +39,44 @@ DBT = str(Path(sys.executable).parent / "dbt")
 # dbt-bouncer needs DuckDB 1.x and the project DuckDB 2.x: it lives in a virtual environment of its own.
 CONVENTIONS_REQUIREMENTS = PROJECT_DIR / "requirements-conventions.txt"
 CONVENTIONS_VENV = PROJECT_DIR / ".venv" / "conventions"
+SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
+# sqlfluff's dbt templater renders in the main process; a second process parses and lints alongside it
+SQLFLUFF_PROCESSES = 2
+
+
+# (stage, verdict, seconds) of each stage run so far, for the closing table
+TIMES: list[tuple[str, str, float]] = []
+
+
+class StageFailed(Exception):
+    def __init__(self, returncode: int) -> None:
+        super().__init__(returncode)
+        self.returncode = returncode
 
 
 def stage(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
-    print(f"\n=== {title}\n$ {' '.join(command)}", flush=True)
+    print(f"\n=== {title}\n$ {shlex.join(command)}", flush=True)
     started = time.monotonic()
-    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
-    verdict = "ok" if result.returncode == 0 else "FAILED"
-    print(f"=== {title}: {verdict} in {time.monotonic() - started:.0f}s", flush=True)
+    try:
+        result = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
+    except BaseException:
+        TIMES.append((title, "interrupted", time.monotonic() - started))
+        raise
+    verdict = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+    seconds = time.monotonic() - started
+    TIMES.append((title, verdict, seconds))
+    print(f"=== {title}: {verdict} in {seconds:.0f}s", flush=True)
     if result.returncode != 0:
-        raise SystemExit(result.returncode)
+        raise StageFailed(result.returncode)
+
+
+def print_times(started: float) -> None:
+    """The closing table: each stage that ran, its verdict and wall time, and the total."""
+    width = max([len(title) for title, _, _ in TIMES] + [len("total")])
+    print(f"\n{'stage':<{width}}  {'result':<18} {'seconds':>8}", flush=True)
+    for title, verdict, seconds in TIMES:
+        print(f"{title:<{width}}  {verdict:<18} {seconds:>8.1f}")
+    print(f"{'total':<{width}}  {'':<18} {time.monotonic() - started:>8.1f}", flush=True)
 
 
 def conventions_checker() -> str:
@@ -67,12 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (after --)")
     options = parser.parse_args(argv)
     pytest_args = [a for a in options.pytest_args if a != "--"]
+    started = time.monotonic()
+    try:
+        run_stages(options.skip_postgres, pytest_args)
+    except StageFailed as failed:
+        return failed.returncode
+    finally:
+        print_times(started)
+    return 0
 
+
+def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
         env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(Path(scratch) / "lint.duckdb"))
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests"])
-        stage("lint: sqlfluff", [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses"], env)
+        sqlfluff = [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses", "--processes", str(SQLFLUFF_PROCESSES)]
+        stage("lint: sqlfluff", sqlfluff, env)
         parse = [DBT, "parse", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/conventions"]
         bouncer = [conventions_checker(), "run", "--config-file", "dbt-bouncer.yml", "--show-all-failures"]
         stage("conventions: dbt parse", parse, env)
@@ -81,17 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
         stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
 
-        if not options.skip_postgres:
+        if not skip_postgres:
+            # The sample lands with COPY as a user's folder would (crm_export_dir set disables the sample seeds).
+            dbt_vars = json.dumps({"crm_export_dir": str(SAMPLE_EXPORT)})
             dbt_build = [DBT, "build", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/postgres"]
+            dbt_build += ["--vars", dbt_vars]
             mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]
             mart_suites += ["--manifest", "target/postgres/manifest.json"]
             both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)}"
-            postgres = [PYTHON, "scripts/local_postgres.py", "--", "sh", "-c", both]
+            postgres = [PYTHON, "scripts/local_postgres.py", "--land-export", str(SAMPLE_EXPORT)]
+            postgres += ["--", "sh", "-c", both]
             stage("build: PostgreSQL 15, then its mart suites", postgres)
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
         stage("pytest", [PYTHON, "-m", "pytest", *pytest_args], env)
-    return 0
 
 
 if __name__ == "__main__":
