@@ -255,6 +255,40 @@ def kpis_built(manifest: Path) -> int:
     )
 
 
+def duckdb_limits() -> dict[str, str]:
+    """DuckDB's memory_limit and threads for this process, from the same variables as profiles.yml (README)."""
+    return {
+        "memory_limit": os.environ.get("SALES_KPIS_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "threads": os.environ.get("SALES_KPIS_DUCKDB_THREADS", "2"),
+    }
+
+
+def write_timings(path: Path, display: Display, ok: bool, started: float) -> None:
+    """--timings-json: each phase's start (wall clock) and duration, and where dbt's run_results.json is."""
+    phases = [
+        {
+            "phase": title.split(" (")[0],
+            "title": title,
+            "started_at": display.started_at.get(title),
+            "seconds": round(seconds, 3),
+        }
+        for title, seconds in display.timings.items()
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "ok": ok,
+                "total_seconds": round(time.monotonic() - started, 3),
+                "phases": phases,
+                "dbt_run_results": str(PROJECT_DIR / "target" / "run_results.json"),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
 def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, display: Display) -> dict[str, object]:
     """Build and publish; the caller holds the lock on publish_path."""
     for leftover in remove_leftovers(publish_path):
@@ -267,9 +301,9 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
     quality = DataQuality(publish_path.parent / DOCS_DIR_NAME)
     try:
         source = export_dir or SAMPLE_EXPORT
-        con = duckdb.connect(str(work), config={"storage_compatibility_version": STORAGE_VERSION})
+        con = duckdb.connect(str(work), config={"storage_compatibility_version": STORAGE_VERSION, **duckdb_limits()})
         # The user's folder lands in the build file; the sample is only checked here and lands through dbt seed.
-        checked = con if export_dir else duckdb.connect(":memory:")
+        checked = con if export_dir else duckdb.connect(":memory:", config=duckdb_limits())
         try:
             with display.phase(f"export check ({source})"):
                 report = load_export(
@@ -434,6 +468,11 @@ def main(argv: list[str] | None = None) -> int:
         "--wait", action="store_true", help="when another build is publishing to the same path, wait for it"
     )
     parser.add_argument("--verbose", action="store_true", help="show dbt's log live")
+    parser.add_argument(
+        "--timings-json",
+        type=Path,
+        help="also write each phase's time to this JSON file (read by scripts/benchmark.py)",
+    )
     options = parser.parse_args(argv)
     if options.as_of_date is not None:
         validate_as_of_date(parser, options.as_of_date)
@@ -446,11 +485,13 @@ def main(argv: list[str] | None = None) -> int:
     publish_path.parent.mkdir(parents=True, exist_ok=True)
     lock = PublishLock(publish_path)
     display = Display(verbose=options.verbose)
+    ok = False
     try:
         with display:
             lock.acquire(wait=options.wait, on_wait=display.detail)
             result = build(export_dir, publish_path, options.as_of_date, display)
             lines = summary(publish_path, result, display, started)
+        ok = True
     except InvalidExport as error:
         display.error(f"\n{error}")
         display.error(nothing)
@@ -463,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         lock.release()
+        if options.timings_json:
+            write_timings(options.timings_json, display, ok, started)
     for line in lines:
         display.line(line)
     return 0

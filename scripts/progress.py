@@ -50,6 +50,8 @@ class Display:
         self.live = self.console.is_terminal
         self.verbose = verbose
         self.timings: dict[str, float] = {}
+        # wall-clock start of each phase (time.time()), for scripts/benchmark.py's per-phase peak memory
+        self.started_at: dict[str, float] = {}
         self.warnings: Counter[str] = Counter()
         self._progress: Progress | None = None
         self._dbt_task: TaskID | None = None
@@ -101,6 +103,7 @@ class Display:
     def phase(self, title: str) -> Iterator[None]:
         """Time one phase; show it running, then done (or failed)."""
         started = time.monotonic()
+        self.started_at[title] = time.time()
         task = None
         if self._progress is not None:
             task = self._progress.add_task(title, total=None)
