@@ -46,7 +46,9 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import heapq
 import io
+import itertools
 import json
 import math
 import random
@@ -56,7 +58,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from input_contract import EXPORT_FILES  # noqa: E402
+from input_contract import EXPORT_FILES, ExportFile  # noqa: E402
 
 PERIOD_START = date(2024, 1, 1)
 PERIOD_END = date(2026, 6, 30)
@@ -116,6 +118,11 @@ PRODUCTS = (  # name, family, list price (EUR), unit cost or None
 )
 TASK_TYPES = (("Call", 40), ("Email", 30), ("Voicemail", 12), ("LinkedIn Message", 10))
 EVENT_TYPES = (("Meeting", 55), ("Visit", 30), ("Intake", 10), ("Demo", 5))
+# for rng.choices(..., cum_weights=...): the same draws as weights=, without summing them up on every call
+TASK_KINDS = tuple(t for t, _ in TASK_TYPES)
+TASK_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in TASK_TYPES))
+EVENT_KINDS = tuple(t for t, _ in EVENT_TYPES)
+EVENT_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in EVENT_TYPES))
 MARKETING_CHANNELS = (  # channel, monthly base spend, lead sources it buys
     ("Website & SEO", 9000),
     ("Outbound calling", 7000),
@@ -197,6 +204,22 @@ COMPANY_WORDS = (
 )
 COMPANY_SUFFIX = ("B.V.", "GmbH", "AB", "Ltd", "N.V.", "AG", "Group", "Solutions")
 WINDOWS_1252_FILES = ("Account.csv", "User.csv")  # quirk: encoded cp1252 as a whole (not with --for-dbt-seed)
+# Files written to disk row by row as the simulation makes them (nothing reads them back), so memory does not
+# grow with them; the other files are small and stay in memory. Another --company rewrites some of them
+# afterwards (apply_profile), and --as-of rewinds the whole export (rewind_to): those stay in memory too.
+STREAMED_FILES = (
+    "Account.csv",
+    "Contact.csv",
+    "Lead.csv",
+    "Opportunity.csv",
+    "OpportunityHistory.csv",
+    "OpportunityFieldHistory.csv",
+    "OpportunityLineItem.csv",
+    "Task.csv",
+    "Event.csv",
+    "nps_responses.csv",
+)
+REWRITTEN_BY_PROFILE = ("Lead.csv", "Opportunity.csv", "OpportunityHistory.csv", "Task.csv", "Event.csv")
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -205,7 +228,7 @@ def sf_id(prefix: str, n: int) -> str:
 
 
 def ts(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return value.isoformat(timespec="seconds") + ".000Z"  # what strftime("%Y-%m-%dT%H:%M:%S.000Z") says, faster
 
 
 def iso(value: date | None) -> str:
@@ -271,6 +294,24 @@ class Account:
     won_closes: list[date] = field(default_factory=list)
     products: set[str] = field(default_factory=set)
     contacts: list[str] = field(default_factory=list)
+
+
+class Customers:
+    """A territory's accounts, and those of them that are customers on a day (first won on or before it), in
+    the accounts' order; recomputed only when the number of first wins on or before the day changes."""
+
+    def __init__(self, accounts: list[Account]) -> None:
+        self.accounts = accounts
+        self.first_wins = sorted(a.first_won for a in accounts if a.first_won)
+        self.known = -1
+        self.customers: list[Account] = []
+
+    def on(self, day: date) -> list[Account]:
+        known = bisect.bisect_right(self.first_wins, day)
+        if known != self.known:
+            self.known = known
+            self.customers = [a for a in self.accounts if a.first_won and a.first_won <= day]
+        return self.customers
 
 
 @dataclass(frozen=True)
@@ -341,12 +382,12 @@ class Generator:
         self.profile = profile
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[dict[str, object]]] = {f.file_name: [] for f in EXPORT_FILES}
+        self.streams: dict[str, CsvOut] = {}  # files written as their rows come (stream_to)
         self.facts: dict[str, object] = {"seed": seed, "scale": scale}
         self.reps: list[Rep] = []
         self.accounts: list[Account] = []
         self.products: list[tuple[str, str, str, int, int | None]] = []
         self.territory_reps: dict[str, list[Rep]] = {}
-        self.rep_opps: dict[str, list[tuple[date, date, str, str]]] = {}  # rep -> (created, closed, opp id, account)
         self.rep_leads: dict[str, list[tuple[date, str]]] = {}
         self.rates: dict[tuple[str, date], float] = {}
 
@@ -354,8 +395,25 @@ class Generator:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
         return sf_id(prefix, self.counters[prefix])
 
+    def stream_to(self, files: dict[str, CsvOut]) -> None:
+        """Write these files' rows to disk as they are made instead of keeping them in self.rows."""
+        unsafe = set(files) - set(STREAMED_FILES)
+        if self.profile != SAMPLE_COMPANY:
+            unsafe |= set(files) & set(REWRITTEN_BY_PROFILE)
+        if unsafe:
+            raise ValueError(f"cannot stream {sorted(unsafe)}: the generator reads or rewrites them afterwards")
+        self.streams = files
+
     def add(self, file_name: str, **row: object) -> None:
-        self.rows[file_name].append(row)
+        stream = self.streams.get(file_name)
+        if stream is None:
+            self.rows[file_name].append(row)
+        else:
+            stream.write(row)
+
+    def row_count(self, file_name: str) -> int:
+        stream = self.streams.get(file_name)
+        return len(self.rows[file_name]) if stream is None else stream.rows
 
     def person_name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
@@ -685,7 +743,7 @@ class Generator:
                 if rng.random() < 0.22:
                     account.churn_date = PERIOD_START + timedelta(days=rng.randrange(200, 700))
                 due = PERIOD_START + timedelta(days=rng.randrange(0, 365))
-                self.pending_renewals.append((due, account))
+                self.add_renewal(due, account)
 
     # ----------------------------------------------------------- leads
     def make_leads(self) -> None:
@@ -818,7 +876,6 @@ class Generator:
             probability_override = rng.choice((-1, 1)) * rng.randrange(20, 35)
         elif rng.random() < 0.04:
             probability_override = rng.choice((-5, 5))
-        pushes = 0
         for index, stage in enumerate(walk):
             if close_actual is None and stage in ("Closed Won", "Closed Lost"):
                 break  # still open at the export: it never reached its closing stage
@@ -859,7 +916,6 @@ class Generator:
                             CreatedById=rep.user_id,
                         )
                         close_date = new_close
-                        pushes += 1
                 moment = next_moment
                 if close_actual is not None and index == len(walk) - 2:
                     moment = max(moment, datetime.combine(close_actual, time(16)))
@@ -950,20 +1006,20 @@ class Generator:
             ContractTermMonths__c=term,
             Legacy_Id__c=f"L{rng.randrange(10**6, 10**7)}",
         )
-        self.rep_opps.setdefault(rep.user_id, []).append(
-            (created.date(), final_close if outcome != "open" else PERIOD_END, opp_id, account.id)
-        )
         if (
             outcome == "won"
             and (renewal or new_business)
             and final_close + timedelta(days=365) <= PERIOD_END + timedelta(days=400)
         ):
             # the renewal opens early enough to close before the 12 months since this win run out
-            self.pending_renewals.append((final_close + timedelta(days=self.rng.randrange(260, 300)), account))
+            self.add_renewal(final_close + timedelta(days=self.rng.randrange(260, 300)), account)
         self.opp_walks.append((opp_id, rep.user_id, account, created, history, outcome, late))
-        if pushes:
-            self.push_counts[opp_id] = pushes
         return opp_id
+
+    def add_renewal(self, due: date, account: Account) -> None:
+        """A renewal falls due: handled earliest first (by account id, then first come on the same day)."""
+        self.renewals_added += 1
+        heapq.heappush(self.pending_renewals, (due, account.id, self.renewals_added, account))
 
     def stage_walk(self, rep: Rep, renewal: bool, late: bool) -> tuple[list[str], str]:
         rng = self.rng
@@ -1015,8 +1071,7 @@ class Generator:
         rng = self.rng
         handled = 0
         while self.pending_renewals:
-            self.pending_renewals.sort(key=lambda item: (item[0], item[1].id))
-            due, account = self.pending_renewals.pop(0)
+            due, _id, _order, account = heapq.heappop(self.pending_renewals)
             handled += 1
             if due > PERIOD_END - timedelta(days=20):
                 continue
@@ -1044,8 +1099,9 @@ class Generator:
     # ----------------------------------------------------------- activities
     def make_activities(self) -> None:
         rng = self.rng
+        reps = {r.user_id: r for r in self.reps}
         for opp_id, user_id, account, created, history, _outcome, late in self.opp_walks:
-            rep = next(r for r in self.reps if r.user_id == user_id)
+            rep = reps[user_id]
             contact = account.contacts[0] if account.contacts else ""
             if not late:
                 first = created - timedelta(days=rng.randrange(1, 10))
@@ -1071,7 +1127,7 @@ class Generator:
             last = min(rep.termination_date or PERIOD_END, PERIOD_END)
             leads = leads_by_rep.get(rep.user_id, [])
             lead_days = [d for d, _ in leads]
-            territory_accounts = accounts_by_territory.get(rep.territory, [])
+            territory_accounts = Customers(accounts_by_territory.get(rep.territory, []))
             first_day = True
             while day <= last:
                 if day.weekday() < 5 or rng.random() < 0.03:
@@ -1087,7 +1143,7 @@ class Generator:
         day: date,
         leads: list[tuple[date, str]],
         lead_days: list[date],
-        accounts: list[Account],
+        territory: Customers,
         prospecting_first: bool,
     ) -> None:
         rng = self.rng
@@ -1098,18 +1154,18 @@ class Generator:
             recent = leads[max(0, i - 30) : i]
             if recent or prospecting_first:
                 lead = rng.choice(recent)[1] if recent else ""
-                kind = rng.choices([t for t, _ in TASK_TYPES], weights=[w for _, w in TASK_TYPES])[0]
+                kind = rng.choices(TASK_KINDS, cum_weights=TASK_CUM_WEIGHTS)[0]
                 self.activity(rep, day, kind, who=lead, what="", account="")
                 return
-        customers = [a for a in accounts if a.first_won and a.first_won <= day]
-        pool = customers if (selective or roll < 0.8) and customers else accounts
+        customers = territory.on(day)
+        pool = customers if (selective or roll < 0.8) and customers else territory.accounts
         if not pool:
             return
         account = rng.choice(pool)
         if rng.random() < 0.3:
-            kind = rng.choices([t for t, _ in EVENT_TYPES], weights=[w for _, w in EVENT_TYPES])[0]
+            kind = rng.choices(EVENT_KINDS, cum_weights=EVENT_CUM_WEIGHTS)[0]
         else:
-            kind = rng.choices([t for t, _ in TASK_TYPES], weights=[w for _, w in TASK_TYPES])[0]
+            kind = rng.choices(TASK_KINDS, cum_weights=TASK_CUM_WEIGHTS)[0]
         who = rng.choice(account.contacts) if account.contacts else ""
         self.activity(rep, day, kind, who=who, what=account.id, account=account.id)
 
@@ -1131,8 +1187,7 @@ class Generator:
         if created.date() > PERIOD_END:
             created = datetime.combine(PERIOD_END, time(17))
         deleted = "true" if rng.random() < 0.004 else "false"
-        event_types = {t for t, _ in EVENT_TYPES}
-        if kind in event_types:
+        if kind in EVENT_KINDS:
             duration = rng.choice((30, 45, 60, 60, 90, 120))
             missing_duration = rng.random() < 0.02
             self.add(
@@ -1261,9 +1316,9 @@ class Generator:
 
     # ----------------------------------------------------------- run
     def run(self) -> None:
-        self.pending_renewals: list[tuple[date, Account]] = []
+        self.pending_renewals: list[tuple[date, str, int, Account]] = []  # a heap: earliest due first
         self.opp_walks: list[tuple[str, str, Account, datetime, list, str, bool]] = []
-        self.push_counts: dict[str, int] = {}
+        self.renewals_added = 0
         self.make_users_and_reps()
         self.make_products_and_rates()
         self.make_installed_base()
@@ -1272,7 +1327,8 @@ class Generator:
         self.make_activities()
         self.make_nps()
         self.make_marketing_and_targets()
-        self.rows["Account.csv"] = [self.account_row(a) for a in self.accounts]
+        for account in self.accounts:
+            self.add("Account.csv", **self.account_row(account))
         self.apply_profile()
 
     def account_row(self, a: Account) -> dict[str, object]:
@@ -1627,32 +1683,64 @@ def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str
     return out
 
 
-def write_export(generator: Generator, out: Path, for_dbt_seed: bool) -> None:
+class CsvOut:
+    """One export file written row by row: the contract's columns, then the extra (custom) columns of its first
+    row; quirks of real exports: Contact.csv's header in lower case, CRLF in Task.csv, Windows-1252 text."""
+
+    def __init__(self, out: Path, spec: ExportFile, for_dbt_seed: bool, profile: CompanyProfile) -> None:
+        self.path = out / spec.file_name
+        self.spec = spec
+        self.encoding = "utf-8" if for_dbt_seed or spec.file_name not in WINDOWS_1252_FILES else "cp1252"
+        self.labels = {c: h for f, c, h in profile.header_labels if f == spec.file_name}
+        self.header: list[str] = []
+        self.header_out: list[str] = []
+        self.rows = 0
+        self._handle: io.TextIOWrapper | None = None
+        self._writer = None
+
+    def _start(self, first: dict[str, object]) -> None:
+        contract_columns = [c.name for c in self.spec.columns]
+        self.header = contract_columns + [k for k in first if k not in contract_columns]
+        header_out = [h.lower() for h in self.header] if self.spec.file_name == "Contact.csv" else self.header
+        self.header_out = [self.labels.get(h, h) for h in header_out]
+        self._handle = open(self.path, "w", encoding=self.encoding, newline="", buffering=1 << 20)  # noqa: SIM115
+        line_end = "\r\n" if self.spec.file_name == "Task.csv" else "\n"
+        self._writer = csv.writer(self._handle, lineterminator=line_end)
+        self._writer.writerow(self.header_out)
+
+    def write(self, row: dict[str, object]) -> None:
+        if self._writer is None:
+            self._start(row)
+        self._writer.writerow(list(map(row.get, self.header)))  # a missing or None value is written empty
+        self.rows += 1
+
+    def close(self) -> list[str]:
+        """Finish the file (a file without rows gets its header) and return the header as written."""
+        if self._writer is None:
+            self._start({})
+        self._handle.close()
+        return self.header_out
+
+
+def open_export(out: Path, for_dbt_seed: bool, profile: CompanyProfile) -> dict[str, CsvOut]:
     out.mkdir(parents=True, exist_ok=True)
+    return {spec.file_name: CsvOut(out, spec, for_dbt_seed, profile) for spec in EXPORT_FILES}
+
+
+def write_export(generator: Generator, files: dict[str, CsvOut], out: Path, for_dbt_seed: bool) -> None:
+    """Write the rows still in memory, close every file, then the seed properties and planted_facts.json."""
     seed_headers: dict[str, list[str]] = {}
     for spec in EXPORT_FILES:
-        rows = generator.rows[spec.file_name]
-        contract_columns = [c.name for c in spec.columns]
-        extra = [k for row in rows[:1] for k in row if k not in contract_columns]
-        header = contract_columns + extra
-        # quirk: header case differs from the API name
-        header_out = [h.lower() for h in header] if spec.file_name == "Contact.csv" else header
-        labels = {c: h for f, c, h in generator.profile.header_labels if f == spec.file_name}
-        header_out = [labels.get(h, h) for h in header_out]
-        buffer = io.StringIO()
-        line_end = "\r\n" if spec.file_name == "Task.csv" else "\n"  # quirk: CRLF in one file
-        writer = csv.writer(buffer, lineterminator=line_end)
-        writer.writerow(header_out)
-        for row in rows:
-            writer.writerow(["" if row.get(h) is None else row.get(h, "") for h in header])
-        encoding = "utf-8" if for_dbt_seed or spec.file_name not in WINDOWS_1252_FILES else "cp1252"
-        (out / spec.file_name).write_bytes(buffer.getvalue().encode(encoding))
-        seed_headers[spec.table_name] = header_out
+        csv_out = files[spec.file_name]
+        if spec.file_name not in generator.streams:
+            for row in generator.rows[spec.file_name]:
+                csv_out.write(row)
+        seed_headers[spec.table_name] = csv_out.close()
     if for_dbt_seed:
         write_seed_properties(out, seed_headers)
     facts = dict(generator.facts)
     facts["period"] = {"start": iso(PERIOD_START), "end": iso(PERIOD_END), "export_timestamp": ts(EXPORT_TIMESTAMP)}
-    facts["row_counts"] = {spec.file_name: len(generator.rows[spec.file_name]) for spec in EXPORT_FILES}
+    facts["row_counts"] = {spec.file_name: generator.row_count(spec.file_name) for spec in EXPORT_FILES}
     (out / "planted_facts.json").write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -1695,12 +1783,17 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")
-    generator = Generator(options.seed, options.scale, COMPANIES[options.company])
+    profile = COMPANIES[options.company]
+    generator = Generator(options.seed, options.scale, profile)
+    files = open_export(options.out, options.for_dbt_seed, profile)
+    if options.as_of is None:
+        streamed = set(STREAMED_FILES) - (set(REWRITTEN_BY_PROFILE) if profile != SAMPLE_COMPANY else set())
+        generator.stream_to({name: files[name] for name in streamed})
     generator.run()
     if options.as_of is not None:
         generator.rows = rewind_to(generator.rows, options.as_of)
-    write_export(generator, options.out, options.for_dbt_seed)
-    counts = ", ".join(f"{s.table_name} {len(generator.rows[s.file_name]):,}" for s in EXPORT_FILES)
+    write_export(generator, files, options.out, options.for_dbt_seed)
+    counts = ", ".join(f"{s.table_name} {generator.row_count(s.file_name):,}" for s in EXPORT_FILES)
     print(f"wrote {options.out}: {counts}")
     return 0
 
