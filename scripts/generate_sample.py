@@ -44,15 +44,20 @@ Same --seed, --scale and --company give byte-identical files.
 from __future__ import annotations
 
 import argparse
+import array
 import bisect
 import csv
+import functools
 import heapq
 import io
 import itertools
 import json
 import math
+import pickle
 import random
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -63,6 +68,8 @@ from input_contract import EXPORT_FILES, ExportFile  # noqa: E402
 PERIOD_START = date(2024, 1, 1)
 PERIOD_END = date(2026, 6, 30)
 EXPORT_TIMESTAMP = datetime(2026, 6, 30, 18, 0, 0)
+EARLIEST_ACTIVITY = PERIOD_START - timedelta(days=30)
+RECENT_TASKS = PERIOD_END - timedelta(days=3)  # tasks due from this day on are half of them still open
 
 TEAMS = (  # team, region, country, currency, territory prefix
     ("Benelux", "West", "Netherlands", "EUR", "BNL"),
@@ -118,6 +125,13 @@ PRODUCTS = (  # name, family, list price (EUR), unit cost or None
 )
 TASK_TYPES = (("Call", 40), ("Email", 30), ("Voicemail", 12), ("LinkedIn Message", 10))
 EVENT_TYPES = (("Meeting", 55), ("Visit", 30), ("Intake", 10), ("Demo", 5))
+STAGE_ACTIVITY = {  # the activity a rep logs when a deal enters the stage
+    "Qualification": "Call",
+    "Needs Analysis": "Meeting",
+    "Demo": "Demo",
+    "Proposal/Price Quote": "Email",
+    "Negotiation/Review": "Visit",
+}
 # for rng.choices(..., cum_weights=...): the same draws as weights=, without summing them up on every call
 TASK_KINDS = tuple(t for t, _ in TASK_TYPES)
 TASK_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in TASK_TYPES))
@@ -249,6 +263,7 @@ def quarter_label(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+@functools.cache
 def seasonality(day: date) -> float:
     """More selling in spring and autumn, a summer dip and a quiet late December."""
     factor = 1.0 + 0.18 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 60) / 182.5)
@@ -280,7 +295,7 @@ class Rep:
         return self.hire_date <= day and (self.termination_date is None or day <= self.termination_date)
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     id: str
     name: str
@@ -294,6 +309,24 @@ class Account:
     won_closes: list[date] = field(default_factory=list)
     products: set[str] = field(default_factory=set)
     contacts: list[str] = field(default_factory=list)
+
+
+class Spill:
+    """Records appended once and read back once, in order, kept in a temporary file rather than in memory."""
+
+    def __init__(self) -> None:
+        self.handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed when read back)
+        self.count = 0
+
+    def append(self, record: object) -> None:
+        pickle.dump(record, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator:
+        self.handle.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.handle)  # noqa: S301 (our own records)
+        self.handle.close()
 
 
 class Customers:
@@ -388,7 +421,7 @@ class Generator:
         self.accounts: list[Account] = []
         self.products: list[tuple[str, str, str, int, int | None]] = []
         self.territory_reps: dict[str, list[Rep]] = {}
-        self.rep_leads: dict[str, list[tuple[date, str]]] = {}
+        self.rep_leads: dict[str, array.array] = {}
         self.rates: dict[tuple[str, date], float] = {}
 
     def next_id(self, prefix: str) -> str:
@@ -790,7 +823,8 @@ class Generator:
                 opp_id = self.make_opportunity(
                     account, self.moment(converted_date), rep_hint=rep, source=sources[source_index], new_business=True
                 )
-            self.rep_leads.setdefault(rep.user_id, []).append((day, lead_id))
+            # packed in one integer (creation day, lead number): the order of (day, lead id), 8 bytes a lead
+            self.rep_leads.setdefault(rep.user_id, array.array("q")).append((day.toordinal() << 32) | int(lead_id[5:]))
             self.add(
                 "Lead.csv",
                 Id=lead_id,
@@ -1013,7 +1047,12 @@ class Generator:
         ):
             # the renewal opens early enough to close before the 12 months since this win run out
             self.add_renewal(final_close + timedelta(days=self.rng.randrange(260, 300)), account)
-        self.opp_walks.append((opp_id, rep.user_id, account, created, history, outcome, late))
+        # what make_activities needs of the deal: the activities of its stage walk (kept on disk, see Spill)
+        contact = account.contacts[0] if account.contacts else ""
+        stage_activities = tuple(
+            (moment_h.date(), STAGE_ACTIVITY[stage]) for moment_h, stage, *_ in history if stage in STAGE_ACTIVITY
+        )
+        self.opp_walks.append((opp_id, rep.user_id, contact, account.id, created, late, stage_activities))
         return opp_id
 
     def add_renewal(self, due: date, account: Account) -> None:
@@ -1100,23 +1139,13 @@ class Generator:
     def make_activities(self) -> None:
         rng = self.rng
         reps = {r.user_id: r for r in self.reps}
-        for opp_id, user_id, account, created, history, _outcome, late in self.opp_walks:
+        for opp_id, user_id, contact, account_id, created, late, stage_activities in self.opp_walks:
             rep = reps[user_id]
-            contact = account.contacts[0] if account.contacts else ""
             if not late:
                 first = created - timedelta(days=rng.randrange(1, 10))
-                self.activity(rep, first.date(), "Call", who=contact, what=account.id, account=account.id)
-            for moment, stage, *_ in history:
-                kind = {
-                    "Qualification": "Call",
-                    "Needs Analysis": "Meeting",
-                    "Demo": "Demo",
-                    "Proposal/Price Quote": "Email",
-                    "Negotiation/Review": "Visit",
-                }.get(stage)
-                if kind:
-                    self.activity(rep, moment.date(), kind, who=contact, what=opp_id, account=account.id)
-        leads_by_rep = {k: sorted(v) for k, v in self.rep_leads.items()}
+                self.activity(rep, first.date(), "Call", who=contact, what=account_id, account=account_id)
+            for day, kind in stage_activities:
+                self.activity(rep, day, kind, who=contact, what=opp_id, account=account_id)
         accounts_by_territory: dict[str, list[Account]] = {}
         for a in self.accounts:
             accounts_by_territory.setdefault(a.territory, []).append(a)
@@ -1125,8 +1154,10 @@ class Generator:
             if rep.ramp_first_contact_days is not None:
                 day = rep.hire_date + timedelta(days=rep.ramp_first_contact_days)
             last = min(rep.termination_date or PERIOD_END, PERIOD_END)
-            leads = leads_by_rep.get(rep.user_id, [])
-            lead_days = [d for d, _ in leads]
+            # the rep's leads by creation day (then id), from their packed form (see make_leads)
+            packed = sorted(self.rep_leads.get(rep.user_id, ()))
+            lead_days = [date.fromordinal(key >> 32) for key in packed]
+            leads = [(day, sf_id("00Q", key & 0xFFFFFFFF)) for day, key in zip(lead_days, packed, strict=True)]
             territory_accounts = Customers(accounts_by_territory.get(rep.territory, []))
             first_day = True
             while day <= last:
@@ -1171,7 +1202,7 @@ class Generator:
 
     def activity(self, rep: Rep, day: date, kind: str, who: str, what: str, account: str) -> None:
         rng = self.rng
-        if day > PERIOD_END or day < PERIOD_START - timedelta(days=30):
+        if day > PERIOD_END or day < EARLIEST_ACTIVITY:
             return
         if day < rep.hire_date:
             return
@@ -1190,12 +1221,13 @@ class Generator:
         if kind in EVENT_KINDS:
             duration = rng.choice((30, 45, 60, 60, 90, 120))
             missing_duration = rng.random() < 0.02
+            started = ts(start)
             self.add(
                 "Event.csv",
                 Id=self.next_id("00U"),
                 OwnerId=rep.user_id,
                 Type=kind,
-                ActivityDate=iso(day),
+                ActivityDate=day.isoformat(),
                 DurationInMinutes="" if missing_duration else duration,
                 CreatedDate=ts(created),
                 IsDeleted=deleted,
@@ -1203,13 +1235,13 @@ class Generator:
                 WhatId=what,
                 AccountId=account,
                 Subject=f"{kind} with customer",
-                ActivityDateTime=ts(start),
-                StartDateTime=ts(start),
+                ActivityDateTime=started,
+                StartDateTime=started,
                 EndDateTime=ts(start + timedelta(minutes=duration)),
                 EventSubtype="Event",
             )
             return
-        done = day < PERIOD_END - timedelta(days=3) or rng.random() < 0.5
+        done = day < RECENT_TASKS or rng.random() < 0.5
         status = "Completed" if done and rng.random() < 0.95 else rng.choice(("Not Started", "In Progress"))
         closed = status == "Completed"
         self.add(
@@ -1219,13 +1251,13 @@ class Generator:
             Type=kind,
             Status=status,
             IsClosed="true" if closed else "false",
-            ActivityDate=iso(day),
+            ActivityDate=day.isoformat(),
             CreatedDate=ts(created),
             IsDeleted=deleted,
             WhoId=who,
             WhatId=what,
             AccountId=account,
-            Subject=f"{kind}",
+            Subject=kind,
             TaskSubtype="Call" if kind in ("Call", "Voicemail") else "Email" if kind == "Email" else "Task",
             CallDurationInSeconds=rng.randrange(30, 1500) if kind == "Call" and closed else "",
             CallType="Outbound" if kind in ("Call", "Voicemail") else "",
@@ -1317,7 +1349,7 @@ class Generator:
     # ----------------------------------------------------------- run
     def run(self) -> None:
         self.pending_renewals: list[tuple[date, str, int, Account]] = []  # a heap: earliest due first
-        self.opp_walks: list[tuple[str, str, Account, datetime, list, str, bool]] = []
+        self.opp_walks = Spill()
         self.renewals_added = 0
         self.make_users_and_reps()
         self.make_products_and_rates()
