@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import array
 import bisect
+import contextlib
 import csv
 import functools
 import heapq
@@ -57,7 +58,8 @@ import pickle
 import random
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -1347,21 +1349,29 @@ class Generator:
             quarter = end + timedelta(days=1)
 
     # ----------------------------------------------------------- run
-    def run(self) -> None:
+    def run(self, phase: Callable[[str], AbstractContextManager[None]] | None = None) -> None:
+        """Simulate the company; `phase` (progress.Display.phase, with --progress) times each step."""
+        step = phase or (lambda _title: contextlib.nullcontext())
         self.pending_renewals: list[tuple[date, str, int, Account]] = []  # a heap: earliest due first
         self.opp_walks = Spill()
         self.renewals_added = 0
-        self.make_users_and_reps()
-        self.make_products_and_rates()
-        self.make_installed_base()
-        self.make_leads()
-        self.make_existing_business()
-        self.make_activities()
-        self.make_nps()
-        self.make_marketing_and_targets()
-        for account in self.accounts:
-            self.add("Account.csv", **self.account_row(account))
-        self.apply_profile()
+        with step("people, products, installed base"):
+            self.make_users_and_reps()
+            self.make_products_and_rates()
+            self.make_installed_base()
+        with step("leads and new business"):
+            self.make_leads()
+        with step("renewals and existing business"):
+            self.make_existing_business()
+        with step("activities (tasks and events)"):
+            self.make_activities()
+        with step("NPS, marketing spend, targets, accounts"):
+            self.make_nps()
+            self.make_marketing_and_targets()
+            for account in self.accounts:
+                self.add("Account.csv", **self.account_row(account))
+        with step(f"company profile: {self.profile.name}"):
+            self.apply_profile()
 
     def account_row(self, a: Account) -> dict[str, object]:
         rng = self.rng
@@ -1812,19 +1822,31 @@ def main(argv: list[str] | None = None) -> int:
         type=date.fromisoformat,
         help="write the export as it stood at the end of this day (YYYY-MM-DD; see rewind_to)",
     )
+    parser.add_argument("--progress", action="store_true", help="show each step of the simulation and its time")
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")
+    if options.progress:
+        from progress import Display  # rich: only needed here
+
+        with Display(tag="generate") as display:
+            return generate(options, display.phase)
+    return generate(options)
+
+
+def generate(options: argparse.Namespace, phase: Callable[[str], AbstractContextManager[None]] | None = None) -> int:
+    step = phase or (lambda _title: contextlib.nullcontext())
     profile = COMPANIES[options.company]
     generator = Generator(options.seed, options.scale, profile)
     files = open_export(options.out, options.for_dbt_seed, profile)
     if options.as_of is None:
         streamed = set(STREAMED_FILES) - (set(REWRITTEN_BY_PROFILE) if profile != SAMPLE_COMPANY else set())
         generator.stream_to({name: files[name] for name in streamed})
-    generator.run()
-    if options.as_of is not None:
-        generator.rows = rewind_to(generator.rows, options.as_of)
-    write_export(generator, files, options.out, options.for_dbt_seed)
+    generator.run(phase)
+    with step("writing the files still in memory"):
+        if options.as_of is not None:
+            generator.rows = rewind_to(generator.rows, options.as_of)
+        write_export(generator, files, options.out, options.for_dbt_seed)
     counts = ", ".join(f"{s.table_name} {generator.row_count(s.file_name):,}" for s in EXPORT_FILES)
     print(f"wrote {options.out}: {counts}")
     return 0
