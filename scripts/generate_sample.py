@@ -222,7 +222,8 @@ COMPANY_SUFFIX = ("B.V.", "GmbH", "AB", "Ltd", "N.V.", "AG", "Group", "Solutions
 WINDOWS_1252_FILES = ("Account.csv", "User.csv")  # quirk: encoded cp1252 as a whole (not with --for-dbt-seed)
 # Files written to disk row by row as the simulation makes them (nothing reads them back), so memory does not
 # grow with them; the other files are small and stay in memory. Another --company rewrites some of them
-# afterwards (apply_profile), and --as-of rewinds the whole export (rewind_to): those stay in memory too.
+# afterwards (apply_profile): those stay in memory, and all of them with --as-of (rewind_to needs them all);
+# the sample company's are rewound as they stream (Rewind).
 STREAMED_FILES = (
     "Account.csv",
     "Contact.csv",
@@ -418,6 +419,7 @@ class Generator:
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[dict[str, object]]] = {f.file_name: [] for f in EXPORT_FILES}
         self.streams: dict[str, CsvOut] = {}  # files written as their rows come (stream_to)
+        self.rewind: Rewind | None = None
         self.facts: dict[str, object] = {"seed": seed, "scale": scale}
         self.reps: list[Rep] = []
         self.accounts: list[Account] = []
@@ -430,21 +432,28 @@ class Generator:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
         return sf_id(prefix, self.counters[prefix])
 
-    def stream_to(self, files: dict[str, CsvOut]) -> None:
-        """Write these files' rows to disk as they are made instead of keeping them in self.rows."""
+    def stream_to(self, files: dict[str, CsvOut], rewind: Rewind | None = None) -> None:
+        """Write these files' rows to disk as they are made instead of keeping them in self.rows; with
+        `rewind`, as they stood on its day (then every file Rewind reads must be streamed)."""
         unsafe = set(files) - set(STREAMED_FILES)
         if self.profile != SAMPLE_COMPANY:
             unsafe |= set(files) & set(REWRITTEN_BY_PROFILE)
+        if rewind is not None and set(files) != set(STREAMED_FILES):
+            unsafe |= set(STREAMED_FILES) - set(files)
         if unsafe:
             raise ValueError(f"cannot stream {sorted(unsafe)}: the generator reads or rewrites them afterwards")
         self.streams = files
+        self.rewind = rewind
 
     def add(self, file_name: str, **row: object) -> None:
         stream = self.streams.get(file_name)
         if stream is None:
             self.rows[file_name].append(row)
-        else:
+        elif self.rewind is None:
             stream.write(row)
+        else:
+            for name, kept in self.rewind.rows(file_name, row):
+                self.streams[name].write(kept)
 
     def row_count(self, file_name: str) -> int:
         stream = self.streams.get(file_name)
@@ -1660,49 +1669,57 @@ def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str
     fields without history (names, industries, owners, IsDeleted) are current values.
     """
 
-    def day_of(value: object) -> date | None:
-        return date.fromisoformat(str(value)[:10]) if value else None
+    rewind = Rewind(as_of)
+    out: dict[str, list[dict[str, object]]] = {name: [] for name in rows}
+    # the order Rewind needs: activities before accounts, a deal's history and line items before the deal
+    order = sorted(rows, key=lambda name: REWIND_ORDER.index(name) if name in REWIND_ORDER else -1)
+    for name in order:
+        for row in rows[name]:
+            for file_name, kept in rewind.rows(name, dict(row)):
+                out[file_name].append(kept)
+    return out
 
-    def created_by(row: dict[str, object], column: str = "CreatedDate") -> bool:
-        day = day_of(row.get(column))
-        return day is None or day <= as_of
 
-    out = {name: [dict(row) for row in table] for name, table in rows.items()}
-    for name in ("Contact.csv", "Lead.csv", "Opportunity.csv", "Task.csv", "Event.csv"):
-        out[name] = [row for row in out[name] if created_by(row)]
-    # an account a kept task or event is on existed, whatever its CreatedDate says (the simulation logs
-    # background activity on accounts of the territory before their CreatedDate)
-    touched = {row["AccountId"] for name in ("Task.csv", "Event.csv") for row in out[name] if row.get("AccountId")}
-    out["Account.csv"] = [row for row in out["Account.csv"] if created_by(row) or row["Id"] in touched]
-    later = {
-        str(row["OpportunityId"])
-        for row in out["OpportunityHistory.csv"]
-        if not created_by(row) and row.get("IsDeleted") != "true"
-    }
-    for name in ("OpportunityHistory.csv", "OpportunityFieldHistory.csv"):
-        out[name] = [row for row in out[name] if created_by(row)]
-    state: dict[str, dict[str, object]] = {}
-    for row in sorted(out["OpportunityHistory.csv"], key=lambda r: (str(r["CreatedDate"]), str(r["Id"]))):
-        if row.get("IsDeleted") != "true":
-            state[str(row["OpportunityId"])] = row
-    for opp in out["Opportunity.csv"]:
-        last = state.get(str(opp["Id"]))
-        if str(opp["Id"]) in later and last is not None:
-            stage = str(last["StageName"])
-            opp.update(
-                StageName=stage,
-                Amount=last["Amount"],
-                Probability=last["Probability"],
-                CloseDate=last["CloseDate"],
-                ForecastCategoryName=last["ForecastCategory"],
-                IsClosed="true" if stage in ("Closed Won", "Closed Lost") else "false",
-                IsWon="true" if stage == "Closed Won" else "false",
-            )
-    kept = {str(opp["Id"]) for opp in out["Opportunity.csv"]}
-    out["OpportunityLineItem.csv"] = [r for r in out["OpportunityLineItem.csv"] if r["OpportunityId"] in kept]
-    for lead in out["Lead.csv"]:
-        if not created_by(lead, "ConvertedDate"):
-            lead.update(
+REWIND_ORDER = (
+    "Task.csv",
+    "Event.csv",
+    "Account.csv",
+    "OpportunityHistory.csv",
+    "OpportunityFieldHistory.csv",
+    "OpportunityLineItem.csv",
+    "Opportunity.csv",
+)
+
+
+DATED_BY = {"nps_responses.csv": "responded_at", "marketing_spend.csv": "month"}  # dropped after as_of
+
+
+class Rewind:
+    """rewind_to's rules, row by row, so the generator can apply them as it streams its rows: it makes an
+    account's row after every task and event, and a deal's row after its history and line items."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.touched: set[object] = set()  # accounts a kept task or event is on
+        self.later: set[str] = set()  # deals with a (live) history row after as_of
+        self.state: dict[str, dict[str, object]] = {}  # deal -> its last live history row on or before as_of
+        self.line_items: dict[str, list[dict[str, object]]] = {}  # deal -> its line items, until its row
+
+    def created_by(self, row: dict[str, object], column: str = "CreatedDate") -> bool:
+        value = row.get(column)
+        return not value or date.fromisoformat(str(value)[:10]) <= self.as_of
+
+    def rows(self, file_name: str, row: dict[str, object]) -> list[tuple[str, dict[str, object]]]:
+        """The rows to write now for this row as the generator made it (it may be changed in place)."""
+        if file_name in ("Contact.csv", "Lead.csv", "Task.csv", "Event.csv") and not self.created_by(row):
+            return []
+        if file_name in ("Task.csv", "Event.csv"):
+            if row.get("AccountId"):
+                self.touched.add(row["AccountId"])
+            if file_name == "Task.csv" and not self.created_by(row, "CompletedDateTime"):
+                row.update(Status="Not Started", IsClosed="false", CompletedDateTime="", CallDurationInSeconds="")
+        elif file_name == "Lead.csv" and not self.created_by(row, "ConvertedDate"):
+            row.update(
                 Status="Working - Contacted",
                 IsConverted="false",
                 ConvertedDate="",
@@ -1710,19 +1727,52 @@ def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str
                 ConvertedContactId="",
                 ConvertedOpportunityId="",
             )
-    for task in out["Task.csv"]:
-        if not created_by(task, "CompletedDateTime"):
-            task.update(Status="Not Started", IsClosed="false", CompletedDateTime="", CallDurationInSeconds="")
-    out["nps_responses.csv"] = [r for r in out["nps_responses.csv"] if created_by(r, "responded_at")]
-    out["marketing_spend.csv"] = [r for r in out["marketing_spend.csv"] if created_by(r, "month")]
-    roster = []
-    for rep in out["rep_roster.csv"]:
-        if created_by(rep, "hire_date"):
-            if not created_by(rep, "termination_date"):
-                rep["termination_date"] = ""
-            roster.append(rep)
-    out["rep_roster.csv"] = roster
-    return out
+        elif file_name == "Account.csv" and not (self.created_by(row) or row["Id"] in self.touched):
+            return []
+        elif file_name in ("OpportunityHistory.csv", "OpportunityFieldHistory.csv"):
+            opp_id, live = str(row["OpportunityId"]), row.get("IsDeleted") != "true"
+            if not self.created_by(row):
+                if live and file_name == "OpportunityHistory.csv":
+                    self.later.add(opp_id)
+                return []
+            last = self.state.get(opp_id)
+            order = (str(row["CreatedDate"]), str(row["Id"]))  # the last by this order is the deal's state
+            if (
+                live
+                and file_name == "OpportunityHistory.csv"
+                and (last is None or order >= (str(last["CreatedDate"]), str(last["Id"])))
+            ):
+                self.state[opp_id] = row
+        elif file_name == "OpportunityLineItem.csv":
+            self.line_items.setdefault(str(row["OpportunityId"]), []).append(row)
+            return []
+        elif file_name == "Opportunity.csv":
+            opp_id = str(row["Id"])
+            items = [("OpportunityLineItem.csv", item) for item in self.line_items.pop(opp_id, [])]
+            last, later = self.state.pop(opp_id, None), opp_id in self.later
+            self.later.discard(opp_id)
+            if not self.created_by(row):
+                return []
+            if later and last is not None:
+                stage = str(last["StageName"])
+                row.update(
+                    StageName=stage,
+                    Amount=last["Amount"],
+                    Probability=last["Probability"],
+                    CloseDate=last["CloseDate"],
+                    ForecastCategoryName=last["ForecastCategory"],
+                    IsClosed="true" if stage in ("Closed Won", "Closed Lost") else "false",
+                    IsWon="true" if stage == "Closed Won" else "false",
+                )
+            return [*items, (file_name, row)]
+        elif file_name in DATED_BY and not self.created_by(row, DATED_BY[file_name]):
+            return []
+        elif file_name == "rep_roster.csv":
+            if not self.created_by(row, "hire_date"):
+                return []
+            if not self.created_by(row, "termination_date"):
+                row["termination_date"] = ""
+        return [(file_name, row)]
 
 
 class CsvOut:
@@ -1839,12 +1889,14 @@ def generate(options: argparse.Namespace, phase: Callable[[str], AbstractContext
     profile = COMPANIES[options.company]
     generator = Generator(options.seed, options.scale, profile)
     files = open_export(options.out, options.for_dbt_seed, profile)
-    if options.as_of is None:
-        streamed = set(STREAMED_FILES) - (set(REWRITTEN_BY_PROFILE) if profile != SAMPLE_COMPANY else set())
-        generator.stream_to({name: files[name] for name in streamed})
+    if profile == SAMPLE_COMPANY:
+        rewind = Rewind(options.as_of) if options.as_of is not None else None
+        generator.stream_to({name: files[name] for name in STREAMED_FILES}, rewind)
+    elif options.as_of is None:  # another company rewrites some files at the end; --as-of rewinds them after
+        generator.stream_to({name: files[name] for name in STREAMED_FILES if name not in REWRITTEN_BY_PROFILE})
     generator.run(phase)
     with step("writing the files still in memory"):
-        if options.as_of is not None:
+        if options.as_of is not None:  # the rows still in memory (Rewind did the streamed ones)
             generator.rows = rewind_to(generator.rows, options.as_of)
         write_export(generator, files, options.out, options.for_dbt_seed)
     counts = ", ".join(f"{s.table_name} {generator.row_count(s.file_name):,}" for s in EXPORT_FILES)
