@@ -39,6 +39,10 @@ company's vocabulary: map_other_company_vocabulary() in
 tests/python/test_other_company.py.
 
 Same --seed, --scale and --company give byte-identical files.
+
+The large files are written row by row as the simulation makes them (with --as-of, rewound row by row too:
+Rewind), so memory grows with the simulated company's accounts (about 1 KB each), not with its rows; another
+--company keeps the files it rewrites at the end in memory. --progress shows each step and its time.
 """
 
 from __future__ import annotations
