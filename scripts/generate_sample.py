@@ -313,8 +313,8 @@ class Account:
     created: datetime
     churn_date: date | None = None  # planted: stops buying after this date
     first_won: date | None = None
-    won_closes: list[date] = field(default_factory=list)
-    products: set[str] = field(default_factory=set)
+    last_won: date | None = None  # the latest close of a won deal
+    products: int = 0  # bit i set: has bought Generator.products[i] (an int: an account is kept small)
     contacts: list[str] = field(default_factory=list)
 
 
@@ -787,7 +787,7 @@ class Generator:
             if rng.random() < 0.65:
                 # an existing customer: renewal falls due somewhere in the first year of the period
                 account.first_won = created.date()
-                account.products.add(self.products[0][0])
+                account.products |= 1  # the core platform
                 if rng.random() < 0.22:
                     account.churn_date = PERIOD_START + timedelta(days=rng.randrange(200, 700))
                 due = PERIOD_START + timedelta(days=rng.randrange(0, 365))
@@ -982,8 +982,9 @@ class Generator:
         final_close = close_actual if close_actual is not None else history[-1][3]
         if outcome == "won":
             final_close = close_actual
-            account.won_closes.append(close_actual)
-            account.products.update(p[0] for p in products)
+            account.last_won = max(account.last_won or close_actual, close_actual)
+            for product in products:
+                account.products |= 1 << self.products.index(product)
             if account.first_won is None or account.first_won > close_actual:
                 account.first_won = close_actual
         deleted = False
@@ -1109,7 +1110,7 @@ class Generator:
     def choose_products(self, account: Account, renewal: bool) -> list[tuple[str, str, str, int, int | None]]:
         rng = self.rng
         if renewal:
-            owned = [p for p in self.products if p[0] in account.products] or [self.products[0]]
+            owned = [p for i, p in enumerate(self.products) if account.products >> i & 1] or [self.products[0]]
             return owned[:2]
         count = rng.choice((1, 1, 2, 2, 3))
         chosen = {self.products[0]} if not account.products else set()
@@ -1143,9 +1144,9 @@ class Generator:
         # churners buy nothing after their churn date; record who they are and when they last bought
         self.facts["churned_accounts"] = sorted(
             (
-                {"account_id": a.id, "last_purchase": iso(max(a.won_closes))}
+                {"account_id": a.id, "last_purchase": iso(a.last_won)}
                 for a in self.accounts
-                if a.churn_date and a.won_closes
+                if a.churn_date and a.last_won
             ),
             key=lambda f: f["account_id"],
         )
