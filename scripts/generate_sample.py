@@ -39,28 +39,43 @@ company's vocabulary: map_other_company_vocabulary() in
 tests/python/test_other_company.py.
 
 Same --seed, --scale and --company give byte-identical files.
+
+The large files are written row by row as the simulation makes them (with --as-of, rewound row by row too:
+Rewind), so memory grows with the simulated company's accounts (about 1 KB each), not with its rows; another
+--company keeps the files it rewrites at the end in memory. --progress shows each step and its time.
 """
 
 from __future__ import annotations
 
 import argparse
+import array
 import bisect
+import contextlib
 import csv
+import functools
+import heapq
 import io
+import itertools
 import json
 import math
+import pickle
 import random
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from input_contract import EXPORT_FILES  # noqa: E402
+from input_contract import EXPORT_FILES, ExportFile  # noqa: E402
 
 PERIOD_START = date(2024, 1, 1)
 PERIOD_END = date(2026, 6, 30)
 EXPORT_TIMESTAMP = datetime(2026, 6, 30, 18, 0, 0)
+EARLIEST_ACTIVITY = PERIOD_START - timedelta(days=30)
+RECENT_TASKS = PERIOD_END - timedelta(days=3)  # tasks due from this day on are half of them still open
 
 TEAMS = (  # team, region, country, currency, territory prefix
     ("Benelux", "West", "Netherlands", "EUR", "BNL"),
@@ -116,6 +131,18 @@ PRODUCTS = (  # name, family, list price (EUR), unit cost or None
 )
 TASK_TYPES = (("Call", 40), ("Email", 30), ("Voicemail", 12), ("LinkedIn Message", 10))
 EVENT_TYPES = (("Meeting", 55), ("Visit", 30), ("Intake", 10), ("Demo", 5))
+STAGE_ACTIVITY = {  # the activity a rep logs when a deal enters the stage
+    "Qualification": "Call",
+    "Needs Analysis": "Meeting",
+    "Demo": "Demo",
+    "Proposal/Price Quote": "Email",
+    "Negotiation/Review": "Visit",
+}
+# for rng.choices(..., cum_weights=...): the same draws as weights=, without summing them up on every call
+TASK_KINDS = tuple(t for t, _ in TASK_TYPES)
+TASK_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in TASK_TYPES))
+EVENT_KINDS = tuple(t for t, _ in EVENT_TYPES)
+EVENT_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in EVENT_TYPES))
 MARKETING_CHANNELS = (  # channel, monthly base spend, lead sources it buys
     ("Website & SEO", 9000),
     ("Outbound calling", 7000),
@@ -197,6 +224,23 @@ COMPANY_WORDS = (
 )
 COMPANY_SUFFIX = ("B.V.", "GmbH", "AB", "Ltd", "N.V.", "AG", "Group", "Solutions")
 WINDOWS_1252_FILES = ("Account.csv", "User.csv")  # quirk: encoded cp1252 as a whole (not with --for-dbt-seed)
+# Files written to disk row by row as the simulation makes them (nothing reads them back), so memory does not
+# grow with them; the other files are small and stay in memory. Another --company rewrites some of them
+# afterwards (apply_profile): those stay in memory, and all of them with --as-of (rewind_to needs them all);
+# the sample company's are rewound as they stream (Rewind).
+STREAMED_FILES = (
+    "Account.csv",
+    "Contact.csv",
+    "Lead.csv",
+    "Opportunity.csv",
+    "OpportunityHistory.csv",
+    "OpportunityFieldHistory.csv",
+    "OpportunityLineItem.csv",
+    "Task.csv",
+    "Event.csv",
+    "nps_responses.csv",
+)
+REWRITTEN_BY_PROFILE = ("Lead.csv", "Opportunity.csv", "OpportunityHistory.csv", "Task.csv", "Event.csv")
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -205,7 +249,7 @@ def sf_id(prefix: str, n: int) -> str:
 
 
 def ts(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return value.isoformat(timespec="seconds") + ".000Z"  # what strftime("%Y-%m-%dT%H:%M:%S.000Z") says, faster
 
 
 def iso(value: date | None) -> str:
@@ -226,6 +270,7 @@ def quarter_label(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+@functools.cache
 def seasonality(day: date) -> float:
     """More selling in spring and autumn, a summer dip and a quiet late December."""
     factor = 1.0 + 0.18 * math.sin(2 * math.pi * (day.timetuple().tm_yday - 60) / 182.5)
@@ -257,7 +302,7 @@ class Rep:
         return self.hire_date <= day and (self.termination_date is None or day <= self.termination_date)
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     id: str
     name: str
@@ -268,9 +313,45 @@ class Account:
     created: datetime
     churn_date: date | None = None  # planted: stops buying after this date
     first_won: date | None = None
-    won_closes: list[date] = field(default_factory=list)
-    products: set[str] = field(default_factory=set)
+    last_won: date | None = None  # the latest close of a won deal
+    products: int = 0  # bit i set: has bought Generator.products[i] (an int: an account is kept small)
     contacts: list[str] = field(default_factory=list)
+
+
+class Spill:
+    """Records appended once and read back once, in order, kept in a temporary file rather than in memory."""
+
+    def __init__(self) -> None:
+        self.handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed when read back)
+        self.count = 0
+
+    def append(self, record: object) -> None:
+        pickle.dump(record, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator:
+        self.handle.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.handle)  # noqa: S301 (our own records)
+        self.handle.close()
+
+
+class Customers:
+    """A territory's accounts, and those of them that are customers on a day (first won on or before it), in
+    the accounts' order; recomputed only when the number of first wins on or before the day changes."""
+
+    def __init__(self, accounts: list[Account]) -> None:
+        self.accounts = accounts
+        self.first_wins = sorted(a.first_won for a in accounts if a.first_won)
+        self.known = -1
+        self.customers: list[Account] = []
+
+    def on(self, day: date) -> list[Account]:
+        known = bisect.bisect_right(self.first_wins, day)
+        if known != self.known:
+            self.known = known
+            self.customers = [a for a in self.accounts if a.first_won and a.first_won <= day]
+        return self.customers
 
 
 @dataclass(frozen=True)
@@ -341,21 +422,46 @@ class Generator:
         self.profile = profile
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[dict[str, object]]] = {f.file_name: [] for f in EXPORT_FILES}
+        self.streams: dict[str, CsvOut] = {}  # files written as their rows come (stream_to)
+        self.rewind: Rewind | None = None
         self.facts: dict[str, object] = {"seed": seed, "scale": scale}
         self.reps: list[Rep] = []
         self.accounts: list[Account] = []
         self.products: list[tuple[str, str, str, int, int | None]] = []
         self.territory_reps: dict[str, list[Rep]] = {}
-        self.rep_opps: dict[str, list[tuple[date, date, str, str]]] = {}  # rep -> (created, closed, opp id, account)
-        self.rep_leads: dict[str, list[tuple[date, str]]] = {}
+        self.rep_leads: dict[str, array.array] = {}
         self.rates: dict[tuple[str, date], float] = {}
 
     def next_id(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
         return sf_id(prefix, self.counters[prefix])
 
+    def stream_to(self, files: dict[str, CsvOut], rewind: Rewind | None = None) -> None:
+        """Write these files' rows to disk as they are made instead of keeping them in self.rows; with
+        `rewind`, as they stood on its day (then every file Rewind reads must be streamed)."""
+        unsafe = set(files) - set(STREAMED_FILES)
+        if self.profile != SAMPLE_COMPANY:
+            unsafe |= set(files) & set(REWRITTEN_BY_PROFILE)
+        if rewind is not None and set(files) != set(STREAMED_FILES):
+            unsafe |= set(STREAMED_FILES) - set(files)
+        if unsafe:
+            raise ValueError(f"cannot stream {sorted(unsafe)}: the generator reads or rewrites them afterwards")
+        self.streams = files
+        self.rewind = rewind
+
     def add(self, file_name: str, **row: object) -> None:
-        self.rows[file_name].append(row)
+        stream = self.streams.get(file_name)
+        if stream is None:
+            self.rows[file_name].append(row)
+        elif self.rewind is None:
+            stream.write(row)
+        else:
+            for name, kept in self.rewind.rows(file_name, row):
+                self.streams[name].write(kept)
+
+    def row_count(self, file_name: str) -> int:
+        stream = self.streams.get(file_name)
+        return len(self.rows[file_name]) if stream is None else stream.rows
 
     def person_name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
@@ -681,11 +787,11 @@ class Generator:
             if rng.random() < 0.65:
                 # an existing customer: renewal falls due somewhere in the first year of the period
                 account.first_won = created.date()
-                account.products.add(self.products[0][0])
+                account.products |= 1  # the core platform
                 if rng.random() < 0.22:
                     account.churn_date = PERIOD_START + timedelta(days=rng.randrange(200, 700))
                 due = PERIOD_START + timedelta(days=rng.randrange(0, 365))
-                self.pending_renewals.append((due, account))
+                self.add_renewal(due, account)
 
     # ----------------------------------------------------------- leads
     def make_leads(self) -> None:
@@ -732,7 +838,8 @@ class Generator:
                 opp_id = self.make_opportunity(
                     account, self.moment(converted_date), rep_hint=rep, source=sources[source_index], new_business=True
                 )
-            self.rep_leads.setdefault(rep.user_id, []).append((day, lead_id))
+            # packed in one integer (creation day, lead number): the order of (day, lead id), 8 bytes a lead
+            self.rep_leads.setdefault(rep.user_id, array.array("q")).append((day.toordinal() << 32) | int(lead_id[5:]))
             self.add(
                 "Lead.csv",
                 Id=lead_id,
@@ -818,7 +925,6 @@ class Generator:
             probability_override = rng.choice((-1, 1)) * rng.randrange(20, 35)
         elif rng.random() < 0.04:
             probability_override = rng.choice((-5, 5))
-        pushes = 0
         for index, stage in enumerate(walk):
             if close_actual is None and stage in ("Closed Won", "Closed Lost"):
                 break  # still open at the export: it never reached its closing stage
@@ -859,7 +965,6 @@ class Generator:
                             CreatedById=rep.user_id,
                         )
                         close_date = new_close
-                        pushes += 1
                 moment = next_moment
                 if close_actual is not None and index == len(walk) - 2:
                     moment = max(moment, datetime.combine(close_actual, time(16)))
@@ -877,8 +982,9 @@ class Generator:
         final_close = close_actual if close_actual is not None else history[-1][3]
         if outcome == "won":
             final_close = close_actual
-            account.won_closes.append(close_actual)
-            account.products.update(p[0] for p in products)
+            account.last_won = max(account.last_won or close_actual, close_actual)
+            for product in products:
+                account.products |= 1 << self.products.index(product)
             if account.first_won is None or account.first_won > close_actual:
                 account.first_won = close_actual
         deleted = False
@@ -950,20 +1056,25 @@ class Generator:
             ContractTermMonths__c=term,
             Legacy_Id__c=f"L{rng.randrange(10**6, 10**7)}",
         )
-        self.rep_opps.setdefault(rep.user_id, []).append(
-            (created.date(), final_close if outcome != "open" else PERIOD_END, opp_id, account.id)
-        )
         if (
             outcome == "won"
             and (renewal or new_business)
             and final_close + timedelta(days=365) <= PERIOD_END + timedelta(days=400)
         ):
             # the renewal opens early enough to close before the 12 months since this win run out
-            self.pending_renewals.append((final_close + timedelta(days=self.rng.randrange(260, 300)), account))
-        self.opp_walks.append((opp_id, rep.user_id, account, created, history, outcome, late))
-        if pushes:
-            self.push_counts[opp_id] = pushes
+            self.add_renewal(final_close + timedelta(days=self.rng.randrange(260, 300)), account)
+        # what make_activities needs of the deal: the activities of its stage walk (kept on disk, see Spill)
+        contact = account.contacts[0] if account.contacts else ""
+        stage_activities = tuple(
+            (moment_h.date(), STAGE_ACTIVITY[stage]) for moment_h, stage, *_ in history if stage in STAGE_ACTIVITY
+        )
+        self.opp_walks.append((opp_id, rep.user_id, contact, account.id, created, late, stage_activities))
         return opp_id
+
+    def add_renewal(self, due: date, account: Account) -> None:
+        """A renewal falls due: handled earliest first (by account id, then first come on the same day)."""
+        self.renewals_added += 1
+        heapq.heappush(self.pending_renewals, (due, account.id, self.renewals_added, account))
 
     def stage_walk(self, rep: Rep, renewal: bool, late: bool) -> tuple[list[str], str]:
         rng = self.rng
@@ -999,7 +1110,7 @@ class Generator:
     def choose_products(self, account: Account, renewal: bool) -> list[tuple[str, str, str, int, int | None]]:
         rng = self.rng
         if renewal:
-            owned = [p for p in self.products if p[0] in account.products] or [self.products[0]]
+            owned = [p for i, p in enumerate(self.products) if account.products >> i & 1] or [self.products[0]]
             return owned[:2]
         count = rng.choice((1, 1, 2, 2, 3))
         chosen = {self.products[0]} if not account.products else set()
@@ -1015,8 +1126,7 @@ class Generator:
         rng = self.rng
         handled = 0
         while self.pending_renewals:
-            self.pending_renewals.sort(key=lambda item: (item[0], item[1].id))
-            due, account = self.pending_renewals.pop(0)
+            due, _id, _order, account = heapq.heappop(self.pending_renewals)
             handled += 1
             if due > PERIOD_END - timedelta(days=20):
                 continue
@@ -1034,9 +1144,9 @@ class Generator:
         # churners buy nothing after their churn date; record who they are and when they last bought
         self.facts["churned_accounts"] = sorted(
             (
-                {"account_id": a.id, "last_purchase": iso(max(a.won_closes))}
+                {"account_id": a.id, "last_purchase": iso(a.last_won)}
                 for a in self.accounts
-                if a.churn_date and a.won_closes
+                if a.churn_date and a.last_won
             ),
             key=lambda f: f["account_id"],
         )
@@ -1044,23 +1154,14 @@ class Generator:
     # ----------------------------------------------------------- activities
     def make_activities(self) -> None:
         rng = self.rng
-        for opp_id, user_id, account, created, history, _outcome, late in self.opp_walks:
-            rep = next(r for r in self.reps if r.user_id == user_id)
-            contact = account.contacts[0] if account.contacts else ""
+        reps = {r.user_id: r for r in self.reps}
+        for opp_id, user_id, contact, account_id, created, late, stage_activities in self.opp_walks:
+            rep = reps[user_id]
             if not late:
                 first = created - timedelta(days=rng.randrange(1, 10))
-                self.activity(rep, first.date(), "Call", who=contact, what=account.id, account=account.id)
-            for moment, stage, *_ in history:
-                kind = {
-                    "Qualification": "Call",
-                    "Needs Analysis": "Meeting",
-                    "Demo": "Demo",
-                    "Proposal/Price Quote": "Email",
-                    "Negotiation/Review": "Visit",
-                }.get(stage)
-                if kind:
-                    self.activity(rep, moment.date(), kind, who=contact, what=opp_id, account=account.id)
-        leads_by_rep = {k: sorted(v) for k, v in self.rep_leads.items()}
+                self.activity(rep, first.date(), "Call", who=contact, what=account_id, account=account_id)
+            for day, kind in stage_activities:
+                self.activity(rep, day, kind, who=contact, what=opp_id, account=account_id)
         accounts_by_territory: dict[str, list[Account]] = {}
         for a in self.accounts:
             accounts_by_territory.setdefault(a.territory, []).append(a)
@@ -1069,9 +1170,11 @@ class Generator:
             if rep.ramp_first_contact_days is not None:
                 day = rep.hire_date + timedelta(days=rep.ramp_first_contact_days)
             last = min(rep.termination_date or PERIOD_END, PERIOD_END)
-            leads = leads_by_rep.get(rep.user_id, [])
-            lead_days = [d for d, _ in leads]
-            territory_accounts = accounts_by_territory.get(rep.territory, [])
+            # the rep's leads by creation day (then id), from their packed form (see make_leads)
+            packed = sorted(self.rep_leads.get(rep.user_id, ()))
+            lead_days = [date.fromordinal(key >> 32) for key in packed]
+            leads = [(day, sf_id("00Q", key & 0xFFFFFFFF)) for day, key in zip(lead_days, packed, strict=True)]
+            territory_accounts = Customers(accounts_by_territory.get(rep.territory, []))
             first_day = True
             while day <= last:
                 if day.weekday() < 5 or rng.random() < 0.03:
@@ -1087,7 +1190,7 @@ class Generator:
         day: date,
         leads: list[tuple[date, str]],
         lead_days: list[date],
-        accounts: list[Account],
+        territory: Customers,
         prospecting_first: bool,
     ) -> None:
         rng = self.rng
@@ -1098,24 +1201,24 @@ class Generator:
             recent = leads[max(0, i - 30) : i]
             if recent or prospecting_first:
                 lead = rng.choice(recent)[1] if recent else ""
-                kind = rng.choices([t for t, _ in TASK_TYPES], weights=[w for _, w in TASK_TYPES])[0]
+                kind = rng.choices(TASK_KINDS, cum_weights=TASK_CUM_WEIGHTS)[0]
                 self.activity(rep, day, kind, who=lead, what="", account="")
                 return
-        customers = [a for a in accounts if a.first_won and a.first_won <= day]
-        pool = customers if (selective or roll < 0.8) and customers else accounts
+        customers = territory.on(day)
+        pool = customers if (selective or roll < 0.8) and customers else territory.accounts
         if not pool:
             return
         account = rng.choice(pool)
         if rng.random() < 0.3:
-            kind = rng.choices([t for t, _ in EVENT_TYPES], weights=[w for _, w in EVENT_TYPES])[0]
+            kind = rng.choices(EVENT_KINDS, cum_weights=EVENT_CUM_WEIGHTS)[0]
         else:
-            kind = rng.choices([t for t, _ in TASK_TYPES], weights=[w for _, w in TASK_TYPES])[0]
+            kind = rng.choices(TASK_KINDS, cum_weights=TASK_CUM_WEIGHTS)[0]
         who = rng.choice(account.contacts) if account.contacts else ""
         self.activity(rep, day, kind, who=who, what=account.id, account=account.id)
 
     def activity(self, rep: Rep, day: date, kind: str, who: str, what: str, account: str) -> None:
         rng = self.rng
-        if day > PERIOD_END or day < PERIOD_START - timedelta(days=30):
+        if day > PERIOD_END or day < EARLIEST_ACTIVITY:
             return
         if day < rep.hire_date:
             return
@@ -1131,16 +1234,16 @@ class Generator:
         if created.date() > PERIOD_END:
             created = datetime.combine(PERIOD_END, time(17))
         deleted = "true" if rng.random() < 0.004 else "false"
-        event_types = {t for t, _ in EVENT_TYPES}
-        if kind in event_types:
+        if kind in EVENT_KINDS:
             duration = rng.choice((30, 45, 60, 60, 90, 120))
             missing_duration = rng.random() < 0.02
+            started = ts(start)
             self.add(
                 "Event.csv",
                 Id=self.next_id("00U"),
                 OwnerId=rep.user_id,
                 Type=kind,
-                ActivityDate=iso(day),
+                ActivityDate=day.isoformat(),
                 DurationInMinutes="" if missing_duration else duration,
                 CreatedDate=ts(created),
                 IsDeleted=deleted,
@@ -1148,13 +1251,13 @@ class Generator:
                 WhatId=what,
                 AccountId=account,
                 Subject=f"{kind} with customer",
-                ActivityDateTime=ts(start),
-                StartDateTime=ts(start),
+                ActivityDateTime=started,
+                StartDateTime=started,
                 EndDateTime=ts(start + timedelta(minutes=duration)),
                 EventSubtype="Event",
             )
             return
-        done = day < PERIOD_END - timedelta(days=3) or rng.random() < 0.5
+        done = day < RECENT_TASKS or rng.random() < 0.5
         status = "Completed" if done and rng.random() < 0.95 else rng.choice(("Not Started", "In Progress"))
         closed = status == "Completed"
         self.add(
@@ -1164,13 +1267,13 @@ class Generator:
             Type=kind,
             Status=status,
             IsClosed="true" if closed else "false",
-            ActivityDate=iso(day),
+            ActivityDate=day.isoformat(),
             CreatedDate=ts(created),
             IsDeleted=deleted,
             WhoId=who,
             WhatId=what,
             AccountId=account,
-            Subject=f"{kind}",
+            Subject=kind,
             TaskSubtype="Call" if kind in ("Call", "Voicemail") else "Email" if kind == "Email" else "Task",
             CallDurationInSeconds=rng.randrange(30, 1500) if kind == "Call" and closed else "",
             CallType="Outbound" if kind in ("Call", "Voicemail") else "",
@@ -1260,20 +1363,29 @@ class Generator:
             quarter = end + timedelta(days=1)
 
     # ----------------------------------------------------------- run
-    def run(self) -> None:
-        self.pending_renewals: list[tuple[date, Account]] = []
-        self.opp_walks: list[tuple[str, str, Account, datetime, list, str, bool]] = []
-        self.push_counts: dict[str, int] = {}
-        self.make_users_and_reps()
-        self.make_products_and_rates()
-        self.make_installed_base()
-        self.make_leads()
-        self.make_existing_business()
-        self.make_activities()
-        self.make_nps()
-        self.make_marketing_and_targets()
-        self.rows["Account.csv"] = [self.account_row(a) for a in self.accounts]
-        self.apply_profile()
+    def run(self, phase: Callable[[str], AbstractContextManager[None]] | None = None) -> None:
+        """Simulate the company; `phase` (progress.Display.phase, with --progress) times each step."""
+        step = phase or (lambda _title: contextlib.nullcontext())
+        self.pending_renewals: list[tuple[date, str, int, Account]] = []  # a heap: earliest due first
+        self.opp_walks = Spill()
+        self.renewals_added = 0
+        with step("people, products, installed base"):
+            self.make_users_and_reps()
+            self.make_products_and_rates()
+            self.make_installed_base()
+        with step("leads and new business"):
+            self.make_leads()
+        with step("renewals and existing business"):
+            self.make_existing_business()
+        with step("activities (tasks and events)"):
+            self.make_activities()
+        with step("NPS, marketing spend, targets, accounts"):
+            self.make_nps()
+            self.make_marketing_and_targets()
+            for account in self.accounts:
+                self.add("Account.csv", **self.account_row(account))
+        with step(f"company profile: {self.profile.name}"):
+            self.apply_profile()
 
     def account_row(self, a: Account) -> dict[str, object]:
         rng = self.rng
@@ -1562,49 +1674,57 @@ def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str
     fields without history (names, industries, owners, IsDeleted) are current values.
     """
 
-    def day_of(value: object) -> date | None:
-        return date.fromisoformat(str(value)[:10]) if value else None
+    rewind = Rewind(as_of)
+    out: dict[str, list[dict[str, object]]] = {name: [] for name in rows}
+    # the order Rewind needs: activities before accounts, a deal's history and line items before the deal
+    order = sorted(rows, key=lambda name: REWIND_ORDER.index(name) if name in REWIND_ORDER else -1)
+    for name in order:
+        for row in rows[name]:
+            for file_name, kept in rewind.rows(name, dict(row)):
+                out[file_name].append(kept)
+    return out
 
-    def created_by(row: dict[str, object], column: str = "CreatedDate") -> bool:
-        day = day_of(row.get(column))
-        return day is None or day <= as_of
 
-    out = {name: [dict(row) for row in table] for name, table in rows.items()}
-    for name in ("Contact.csv", "Lead.csv", "Opportunity.csv", "Task.csv", "Event.csv"):
-        out[name] = [row for row in out[name] if created_by(row)]
-    # an account a kept task or event is on existed, whatever its CreatedDate says (the simulation logs
-    # background activity on accounts of the territory before their CreatedDate)
-    touched = {row["AccountId"] for name in ("Task.csv", "Event.csv") for row in out[name] if row.get("AccountId")}
-    out["Account.csv"] = [row for row in out["Account.csv"] if created_by(row) or row["Id"] in touched]
-    later = {
-        str(row["OpportunityId"])
-        for row in out["OpportunityHistory.csv"]
-        if not created_by(row) and row.get("IsDeleted") != "true"
-    }
-    for name in ("OpportunityHistory.csv", "OpportunityFieldHistory.csv"):
-        out[name] = [row for row in out[name] if created_by(row)]
-    state: dict[str, dict[str, object]] = {}
-    for row in sorted(out["OpportunityHistory.csv"], key=lambda r: (str(r["CreatedDate"]), str(r["Id"]))):
-        if row.get("IsDeleted") != "true":
-            state[str(row["OpportunityId"])] = row
-    for opp in out["Opportunity.csv"]:
-        last = state.get(str(opp["Id"]))
-        if str(opp["Id"]) in later and last is not None:
-            stage = str(last["StageName"])
-            opp.update(
-                StageName=stage,
-                Amount=last["Amount"],
-                Probability=last["Probability"],
-                CloseDate=last["CloseDate"],
-                ForecastCategoryName=last["ForecastCategory"],
-                IsClosed="true" if stage in ("Closed Won", "Closed Lost") else "false",
-                IsWon="true" if stage == "Closed Won" else "false",
-            )
-    kept = {str(opp["Id"]) for opp in out["Opportunity.csv"]}
-    out["OpportunityLineItem.csv"] = [r for r in out["OpportunityLineItem.csv"] if r["OpportunityId"] in kept]
-    for lead in out["Lead.csv"]:
-        if not created_by(lead, "ConvertedDate"):
-            lead.update(
+REWIND_ORDER = (
+    "Task.csv",
+    "Event.csv",
+    "Account.csv",
+    "OpportunityHistory.csv",
+    "OpportunityFieldHistory.csv",
+    "OpportunityLineItem.csv",
+    "Opportunity.csv",
+)
+
+
+DATED_BY = {"nps_responses.csv": "responded_at", "marketing_spend.csv": "month"}  # dropped after as_of
+
+
+class Rewind:
+    """rewind_to's rules, row by row, so the generator can apply them as it streams its rows: it makes an
+    account's row after every task and event, and a deal's row after its history and line items."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.touched: set[object] = set()  # accounts a kept task or event is on
+        self.later: set[str] = set()  # deals with a (live) history row after as_of
+        self.state: dict[str, dict[str, object]] = {}  # deal -> its last live history row on or before as_of
+        self.line_items: dict[str, list[dict[str, object]]] = {}  # deal -> its line items, until its row
+
+    def created_by(self, row: dict[str, object], column: str = "CreatedDate") -> bool:
+        value = row.get(column)
+        return not value or date.fromisoformat(str(value)[:10]) <= self.as_of
+
+    def rows(self, file_name: str, row: dict[str, object]) -> list[tuple[str, dict[str, object]]]:
+        """The rows to write now for this row as the generator made it (it may be changed in place)."""
+        if file_name in ("Contact.csv", "Lead.csv", "Task.csv", "Event.csv") and not self.created_by(row):
+            return []
+        if file_name in ("Task.csv", "Event.csv"):
+            if row.get("AccountId"):
+                self.touched.add(row["AccountId"])
+            if file_name == "Task.csv" and not self.created_by(row, "CompletedDateTime"):
+                row.update(Status="Not Started", IsClosed="false", CompletedDateTime="", CallDurationInSeconds="")
+        elif file_name == "Lead.csv" and not self.created_by(row, "ConvertedDate"):
+            row.update(
                 Status="Working - Contacted",
                 IsConverted="false",
                 ConvertedDate="",
@@ -1612,47 +1732,112 @@ def rewind_to(rows: dict[str, list[dict[str, object]]], as_of: date) -> dict[str
                 ConvertedContactId="",
                 ConvertedOpportunityId="",
             )
-    for task in out["Task.csv"]:
-        if not created_by(task, "CompletedDateTime"):
-            task.update(Status="Not Started", IsClosed="false", CompletedDateTime="", CallDurationInSeconds="")
-    out["nps_responses.csv"] = [r for r in out["nps_responses.csv"] if created_by(r, "responded_at")]
-    out["marketing_spend.csv"] = [r for r in out["marketing_spend.csv"] if created_by(r, "month")]
-    roster = []
-    for rep in out["rep_roster.csv"]:
-        if created_by(rep, "hire_date"):
-            if not created_by(rep, "termination_date"):
-                rep["termination_date"] = ""
-            roster.append(rep)
-    out["rep_roster.csv"] = roster
-    return out
+        elif file_name == "Account.csv" and not (self.created_by(row) or row["Id"] in self.touched):
+            return []
+        elif file_name in ("OpportunityHistory.csv", "OpportunityFieldHistory.csv"):
+            opp_id, live = str(row["OpportunityId"]), row.get("IsDeleted") != "true"
+            if not self.created_by(row):
+                if live and file_name == "OpportunityHistory.csv":
+                    self.later.add(opp_id)
+                return []
+            last = self.state.get(opp_id)
+            order = (str(row["CreatedDate"]), str(row["Id"]))  # the last by this order is the deal's state
+            if (
+                live
+                and file_name == "OpportunityHistory.csv"
+                and (last is None or order >= (str(last["CreatedDate"]), str(last["Id"])))
+            ):
+                self.state[opp_id] = row
+        elif file_name == "OpportunityLineItem.csv":
+            self.line_items.setdefault(str(row["OpportunityId"]), []).append(row)
+            return []
+        elif file_name == "Opportunity.csv":
+            opp_id = str(row["Id"])
+            items = [("OpportunityLineItem.csv", item) for item in self.line_items.pop(opp_id, [])]
+            last, later = self.state.pop(opp_id, None), opp_id in self.later
+            self.later.discard(opp_id)
+            if not self.created_by(row):
+                return []
+            if later and last is not None:
+                stage = str(last["StageName"])
+                row.update(
+                    StageName=stage,
+                    Amount=last["Amount"],
+                    Probability=last["Probability"],
+                    CloseDate=last["CloseDate"],
+                    ForecastCategoryName=last["ForecastCategory"],
+                    IsClosed="true" if stage in ("Closed Won", "Closed Lost") else "false",
+                    IsWon="true" if stage == "Closed Won" else "false",
+                )
+            return [*items, (file_name, row)]
+        elif file_name in DATED_BY and not self.created_by(row, DATED_BY[file_name]):
+            return []
+        elif file_name == "rep_roster.csv":
+            if not self.created_by(row, "hire_date"):
+                return []
+            if not self.created_by(row, "termination_date"):
+                row["termination_date"] = ""
+        return [(file_name, row)]
 
 
-def write_export(generator: Generator, out: Path, for_dbt_seed: bool) -> None:
+class CsvOut:
+    """One export file written row by row: the contract's columns, then the extra (custom) columns of its first
+    row; quirks of real exports: Contact.csv's header in lower case, CRLF in Task.csv, Windows-1252 text."""
+
+    def __init__(self, out: Path, spec: ExportFile, for_dbt_seed: bool, profile: CompanyProfile) -> None:
+        self.path = out / spec.file_name
+        self.spec = spec
+        self.encoding = "utf-8" if for_dbt_seed or spec.file_name not in WINDOWS_1252_FILES else "cp1252"
+        self.labels = {c: h for f, c, h in profile.header_labels if f == spec.file_name}
+        self.header: list[str] = []
+        self.header_out: list[str] = []
+        self.rows = 0
+        self._handle: io.TextIOWrapper | None = None
+        self._writer = None
+
+    def _start(self, first: dict[str, object]) -> None:
+        contract_columns = [c.name for c in self.spec.columns]
+        self.header = contract_columns + [k for k in first if k not in contract_columns]
+        header_out = [h.lower() for h in self.header] if self.spec.file_name == "Contact.csv" else self.header
+        self.header_out = [self.labels.get(h, h) for h in header_out]
+        self._handle = open(self.path, "w", encoding=self.encoding, newline="", buffering=1 << 20)  # noqa: SIM115
+        line_end = "\r\n" if self.spec.file_name == "Task.csv" else "\n"
+        self._writer = csv.writer(self._handle, lineterminator=line_end)
+        self._writer.writerow(self.header_out)
+
+    def write(self, row: dict[str, object]) -> None:
+        if self._writer is None:
+            self._start(row)
+        self._writer.writerow(list(map(row.get, self.header)))  # a missing or None value is written empty
+        self.rows += 1
+
+    def close(self) -> list[str]:
+        """Finish the file (a file without rows gets its header) and return the header as written."""
+        if self._writer is None:
+            self._start({})
+        self._handle.close()
+        return self.header_out
+
+
+def open_export(out: Path, for_dbt_seed: bool, profile: CompanyProfile) -> dict[str, CsvOut]:
     out.mkdir(parents=True, exist_ok=True)
+    return {spec.file_name: CsvOut(out, spec, for_dbt_seed, profile) for spec in EXPORT_FILES}
+
+
+def write_export(generator: Generator, files: dict[str, CsvOut], out: Path, for_dbt_seed: bool) -> None:
+    """Write the rows still in memory, close every file, then the seed properties and planted_facts.json."""
     seed_headers: dict[str, list[str]] = {}
     for spec in EXPORT_FILES:
-        rows = generator.rows[spec.file_name]
-        contract_columns = [c.name for c in spec.columns]
-        extra = [k for row in rows[:1] for k in row if k not in contract_columns]
-        header = contract_columns + extra
-        # quirk: header case differs from the API name
-        header_out = [h.lower() for h in header] if spec.file_name == "Contact.csv" else header
-        labels = {c: h for f, c, h in generator.profile.header_labels if f == spec.file_name}
-        header_out = [labels.get(h, h) for h in header_out]
-        buffer = io.StringIO()
-        line_end = "\r\n" if spec.file_name == "Task.csv" else "\n"  # quirk: CRLF in one file
-        writer = csv.writer(buffer, lineterminator=line_end)
-        writer.writerow(header_out)
-        for row in rows:
-            writer.writerow(["" if row.get(h) is None else row.get(h, "") for h in header])
-        encoding = "utf-8" if for_dbt_seed or spec.file_name not in WINDOWS_1252_FILES else "cp1252"
-        (out / spec.file_name).write_bytes(buffer.getvalue().encode(encoding))
-        seed_headers[spec.table_name] = header_out
+        csv_out = files[spec.file_name]
+        if spec.file_name not in generator.streams:
+            for row in generator.rows[spec.file_name]:
+                csv_out.write(row)
+        seed_headers[spec.table_name] = csv_out.close()
     if for_dbt_seed:
         write_seed_properties(out, seed_headers)
     facts = dict(generator.facts)
     facts["period"] = {"start": iso(PERIOD_START), "end": iso(PERIOD_END), "export_timestamp": ts(EXPORT_TIMESTAMP)}
-    facts["row_counts"] = {spec.file_name: len(generator.rows[spec.file_name]) for spec in EXPORT_FILES}
+    facts["row_counts"] = {spec.file_name: generator.row_count(spec.file_name) for spec in EXPORT_FILES}
     (out / "planted_facts.json").write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -1692,15 +1877,34 @@ def main(argv: list[str] | None = None) -> int:
         type=date.fromisoformat,
         help="write the export as it stood at the end of this day (YYYY-MM-DD; see rewind_to)",
     )
+    parser.add_argument("--progress", action="store_true", help="show each step of the simulation and its time")
     options = parser.parse_args(argv)
     if options.scale <= 0:
         parser.error("--scale must be positive")
-    generator = Generator(options.seed, options.scale, COMPANIES[options.company])
-    generator.run()
-    if options.as_of is not None:
-        generator.rows = rewind_to(generator.rows, options.as_of)
-    write_export(generator, options.out, options.for_dbt_seed)
-    counts = ", ".join(f"{s.table_name} {len(generator.rows[s.file_name]):,}" for s in EXPORT_FILES)
+    if options.progress:
+        from progress import Display  # rich: only needed here
+
+        with Display(tag="generate") as display:
+            return generate(options, display.phase)
+    return generate(options)
+
+
+def generate(options: argparse.Namespace, phase: Callable[[str], AbstractContextManager[None]] | None = None) -> int:
+    step = phase or (lambda _title: contextlib.nullcontext())
+    profile = COMPANIES[options.company]
+    generator = Generator(options.seed, options.scale, profile)
+    files = open_export(options.out, options.for_dbt_seed, profile)
+    if profile == SAMPLE_COMPANY:
+        rewind = Rewind(options.as_of) if options.as_of is not None else None
+        generator.stream_to({name: files[name] for name in STREAMED_FILES}, rewind)
+    elif options.as_of is None:  # another company rewrites some files at the end; --as-of rewinds them after
+        generator.stream_to({name: files[name] for name in STREAMED_FILES if name not in REWRITTEN_BY_PROFILE})
+    generator.run(phase)
+    with step("writing the files still in memory"):
+        if options.as_of is not None:  # the rows still in memory (Rewind did the streamed ones)
+            generator.rows = rewind_to(generator.rows, options.as_of)
+        write_export(generator, files, options.out, options.for_dbt_seed)
+    counts = ", ".join(f"{s.table_name} {generator.row_count(s.file_name):,}" for s in EXPORT_FILES)
     print(f"wrote {options.out}: {counts}")
     return 0
 

@@ -3,7 +3,7 @@
 On a terminal it is a live display (rich): one line per phase with a spinner,
 then a tick and its time; the dbt build as a bar with models, tests and seeds
 done out of their totals. Anywhere else (CI, a pipe, pytest) it prints plain
-`[build]` lines, no animation. Warnings and errors always go to stderr, in
+`[build]` lines (or the tag given), no animation. Warnings and errors always go to stderr, in
 full, as plain text.
 """
 
@@ -45,8 +45,9 @@ class _CountsOnly(ProgressColumn):
 
 
 class Display:
-    def __init__(self, verbose: bool = False) -> None:
+    def __init__(self, verbose: bool = False, tag: str = "build") -> None:
         self.console = Console(highlight=False)
+        self.tag = f"[{tag}]"
         self.live = self.console.is_terminal
         self.verbose = verbose
         self.timings: dict[str, float] = {}
@@ -87,7 +88,7 @@ class Display:
             print(text, flush=True)
 
     def detail(self, text: str) -> None:
-        self.line(f"  {text}" if self.live else f"[build]   {text}")
+        self.line(f"  {text}" if self.live else f"{self.tag}   {text}")
 
     def warning(self, text: str, kind: str) -> None:
         """A warning, counted under `kind` for the summary, printed in full on stderr."""
@@ -108,7 +109,7 @@ class Display:
         if self._progress is not None:
             task = self._progress.add_task(title, total=None)
         else:
-            print(f"[build] {title} ...", flush=True)
+            print(f"{self.tag} {title} ...", flush=True)
         try:
             yield
         except BaseException:
@@ -116,13 +117,13 @@ class Display:
             if self._progress is not None and task is not None:
                 self._progress.update(task, description=f"[red]✗ {title}[/]", total=1, completed=1)
             else:
-                print(f"[build] {title}: failed after {self.timings[title]:.1f} s", flush=True)
+                print(f"{self.tag} {title}: failed after {self.timings[title]:.1f} s", flush=True)
             raise
         self.timings[title] = time.monotonic() - started
         if self._progress is not None and task is not None:
             self._progress.update(task, description=f"[green]✓[/] {title}", total=1, completed=1)
         else:
-            print(f"[build] {title}: done in {self.timings[title]:.1f} s", flush=True)
+            print(f"{self.tag} {title}: done in {self.timings[title]:.1f} s", flush=True)
 
     # -------------------------------------------------------------------- dbt
 
@@ -132,7 +133,7 @@ class Display:
         if self._progress is not None:
             self._dbt_task = self._progress.add_task(self._dbt_text(), total=total, counting=True)
         else:
-            print(f"[build]   {self._dbt_text()}", flush=True)
+            print(f"{self.tag}   {self._dbt_text()}", flush=True)
 
     def dbt_node_done(self, resource_type: str) -> None:
         self._dbt_done[KINDS.get(resource_type, resource_type)] += 1
@@ -141,7 +142,7 @@ class Display:
             self._progress.update(self._dbt_task, completed=done, description=self._dbt_text())
         elif total and done * 10 // total > self._dbt_reported:  # plain output: one line per tenth
             self._dbt_reported = done * 10 // total
-            print(f"[build]   {self._dbt_text()} ({done}/{total} nodes done)", flush=True)
+            print(f"{self.tag}   {self._dbt_text()} ({done}/{total} nodes done)", flush=True)
 
     def dbt_finished(self) -> None:
         if self._progress is not None and self._dbt_task is not None:
