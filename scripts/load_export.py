@@ -174,15 +174,27 @@ class ByteScan:
 def scan_bytes(path: Path) -> ByteScan:
     """One pass over the bytes: line count, final newline, and which lines are not UTF-8.
 
-    Pieces of whole lines are checked at C speed (isascii, decode, count); only a
-    piece that fails to decode is looked at line by line, so line numbers are
-    those of the file (not of a chunk).
+    Pieces of whole lines are checked at C speed (isascii, decode, count; an ASCII
+    chunk is only counted, not copied); only a piece that fails to decode is looked
+    at line by line, so line numbers are those of the file (not of a chunk).
     """
     scan = ByteScan()
     carry, last = b"", b""
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(CHUNK_BYTES)
+            if chunk.isascii() and carry.isascii():
+                # the common case, without copying the chunk: count its lines, carry the unfinished one
+                newlines = chunk.count(b"\n")
+                if not newlines:
+                    carry += chunk
+                    if chunk:
+                        continue
+                else:
+                    scan.newlines += newlines
+                    last = b"\n"
+                    carry = chunk[chunk.rfind(b"\n") + 1 :]
+                    continue
             data = carry + chunk if carry else chunk
             if chunk:
                 cut = data.rfind(b"\n") + 1
