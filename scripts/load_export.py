@@ -438,6 +438,24 @@ def duplicate_findings(con: duckdb.DuckDBPyConnection, spec: ExportFile, table: 
             part = f"trim(coalesce({_q(name)}, ''))"
             parts.append(f"lower({part})" if spec.column(name).ignore_case else part)
         key = " || '|' || ".join(parts)
+        # Equal keys have equal hashes, so no repeated hash means no duplicate: grouping 64-bit hashes is a
+        # few times cheaper than grouping the strings with their ordinals, which runs only when one repeats.
+        # Trimming millions of values costs more than the grouping: when no value has spaces to trim (the
+        # usual case), the untrimmed values are the keys.
+        untrimmed = " or ".join(f"{_q(name)} <> trim({_q(name)})" for name in names)
+        if con.execute(f"select count(*) filter (where {untrimmed}) from {table}").fetchone()[0]:
+            hashed = key
+        else:
+            hashed = " || '|' || ".join(
+                f"lower(coalesce({_q(name)}, ''))" if spec.column(name).ignore_case else f"coalesce({_q(name)}, '')"
+                for name in names
+            )
+        repeated = con.execute(
+            f"select count(*) from (select hash({hashed}) as h from {table} where {hashed} <> '' "
+            "group by h having count(*) > 1)"
+        ).fetchone()[0]
+        if not repeated:
+            continue
         rows = con.execute(
             f"""
             with keyed as (select rowid as ordinal, {key} as k from {table} where {key} <> ''),
