@@ -735,11 +735,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-dir", type=Path, required=True, help="folder with the exported CSV files")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--database", type=Path, help="DuckDB file to land the raw tables in")
-    target.add_argument("--check-only", action="store_true", help="validate only, keep nothing")
+    target.add_argument(
+        "--check-only", action="store_true", help="validate only, keep nothing (lands in a temporary file)"
+    )
     options = parser.parse_args(argv)
-    con = duckdb.connect(":memory:" if options.check_only else str(options.database))
-    report = load_export(options.export_dir, con)
-    con.close()
+    with tempfile.TemporaryDirectory(prefix="sales_kpis_check_") as scratch:
+        # --check-only lands in a throwaway file, not in memory: a large export then needs no more memory
+        # than a real landing (DuckDB keeps a file's tables on disk, compressed).
+        con = duckdb.connect(str(Path(scratch) / "check.duckdb") if options.check_only else str(options.database))
+        report = load_export(options.export_dir, con)
+        con.close()
     for line in iter_report_lines(report):
         print(line, file=sys.stderr)
     if not report.ok:
