@@ -32,12 +32,19 @@ multi-byte UTF-8 sequence at all that decodes as Windows-1252 is transcoded to
 UTF-8 first, because DuckDB's own latin-1 reader rejects the bytes 0x80-0x9F
 that Windows-1252 uses for curly quotes and the euro sign.
 Exit codes: 0 valid, 1 invalid export, 2 usage error.
+
+Resources: when set, the environment variables SALES_KPIS_DUCKDB_MEMORY_LIMIT
+(DuckDB's memory_limit, e.g. 3GB) and SALES_KPIS_DUCKDB_THREADS (DuckDB's
+threads, e.g. 2) are applied to the connection the gate runs on (its own with
+--check-only/--database, the build's when scripts/build.py calls it); unset,
+DuckDB's defaults hold (80% of RAM, one thread per core).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import shutil
 import sys
 import tempfile
@@ -684,6 +691,17 @@ def land_empty(con: duckdb.DuckDBPyConnection, spec: ExportFile) -> None:
     con.execute(f"create or replace table {RAW_SCHEMA}.{_q(spec.table_name)} as select {columns} limit 0")
 
 
+RESOURCE_SETTINGS = {"memory_limit": "SALES_KPIS_DUCKDB_MEMORY_LIMIT", "threads": "SALES_KPIS_DUCKDB_THREADS"}
+
+
+def apply_resource_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Set DuckDB's memory_limit and threads from the environment variables that name them, when set."""
+    for setting, variable in RESOURCE_SETTINGS.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            con.execute(f"set {setting} = {_literal(value)}")
+
+
 def load_export(
     folder: Path, con: duckdb.DuckDBPyConnection, on_file: Callable[[str, int | None], None] | None = None
 ) -> LoadReport:
@@ -695,6 +713,7 @@ def load_export(
     if not folder.is_dir():
         report.problems.append(Problem(str(folder), "the export folder does not exist"))
         return report
+    apply_resource_settings(con)
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     with tempfile.TemporaryDirectory(prefix="sales_kpis_load_") as scratch:
         for spec in EXPORT_FILES:
