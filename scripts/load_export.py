@@ -32,12 +32,19 @@ multi-byte UTF-8 sequence at all that decodes as Windows-1252 is transcoded to
 UTF-8 first, because DuckDB's own latin-1 reader rejects the bytes 0x80-0x9F
 that Windows-1252 uses for curly quotes and the euro sign.
 Exit codes: 0 valid, 1 invalid export, 2 usage error.
+
+Resources: when set, the environment variables SALES_KPIS_DUCKDB_MEMORY_LIMIT
+(DuckDB's memory_limit, e.g. 3GB) and SALES_KPIS_DUCKDB_THREADS (DuckDB's
+threads, e.g. 2) are applied to the connection the gate runs on (its own with
+--check-only/--database, the build's when scripts/build.py calls it); unset,
+DuckDB's defaults hold (80% of RAM, one thread per core).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import shutil
 import sys
 import tempfile
@@ -174,15 +181,27 @@ class ByteScan:
 def scan_bytes(path: Path) -> ByteScan:
     """One pass over the bytes: line count, final newline, and which lines are not UTF-8.
 
-    Pieces of whole lines are checked at C speed (isascii, decode, count); only a
-    piece that fails to decode is looked at line by line, so line numbers are
-    those of the file (not of a chunk).
+    Pieces of whole lines are checked at C speed (isascii, decode, count; an ASCII
+    chunk is only counted, not copied); only a piece that fails to decode is looked
+    at line by line, so line numbers are those of the file (not of a chunk).
     """
     scan = ByteScan()
     carry, last = b"", b""
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(CHUNK_BYTES)
+            if chunk.isascii() and carry.isascii():
+                # the common case, without copying the chunk: count its lines, carry the unfinished one
+                newlines = chunk.count(b"\n")
+                if not newlines:
+                    carry += chunk
+                    if chunk:
+                        continue
+                else:
+                    scan.newlines += newlines
+                    last = b"\n"
+                    carry = chunk[chunk.rfind(b"\n") + 1 :]
+                    continue
             data = carry + chunk if carry else chunk
             if chunk:
                 cut = data.rfind(b"\n") + 1
@@ -426,6 +445,24 @@ def duplicate_findings(con: duckdb.DuckDBPyConnection, spec: ExportFile, table: 
             part = f"trim(coalesce({_q(name)}, ''))"
             parts.append(f"lower({part})" if spec.column(name).ignore_case else part)
         key = " || '|' || ".join(parts)
+        # Equal keys have equal hashes, so no repeated hash means no duplicate: grouping 64-bit hashes is a
+        # few times cheaper than grouping the strings with their ordinals, which runs only when one repeats.
+        # Trimming millions of values costs more than the grouping: when no value has spaces to trim (the
+        # usual case), the untrimmed values are the keys.
+        untrimmed = " or ".join(f"{_q(name)} <> trim({_q(name)})" for name in names)
+        if con.execute(f"select count(*) filter (where {untrimmed}) from {table}").fetchone()[0]:
+            hashed = key
+        else:
+            hashed = " || '|' || ".join(
+                f"lower(coalesce({_q(name)}, ''))" if spec.column(name).ignore_case else f"coalesce({_q(name)}, '')"
+                for name in names
+            )
+        repeated = con.execute(
+            f"select count(*) from (select hash({hashed}) as h from {table} where {hashed} <> '' "
+            "group by h having count(*) > 1)"
+        ).fetchone()[0]
+        if not repeated:
+            continue
         rows = con.execute(
             f"""
             with keyed as (select rowid as ordinal, {key} as k from {table} where {key} <> ''),
@@ -654,6 +691,17 @@ def land_empty(con: duckdb.DuckDBPyConnection, spec: ExportFile) -> None:
     con.execute(f"create or replace table {RAW_SCHEMA}.{_q(spec.table_name)} as select {columns} limit 0")
 
 
+RESOURCE_SETTINGS = {"memory_limit": "SALES_KPIS_DUCKDB_MEMORY_LIMIT", "threads": "SALES_KPIS_DUCKDB_THREADS"}
+
+
+def apply_resource_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Set DuckDB's memory_limit and threads from the environment variables that name them, when set."""
+    for setting, variable in RESOURCE_SETTINGS.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            con.execute(f"set {setting} = {_literal(value)}")
+
+
 def load_export(
     folder: Path, con: duckdb.DuckDBPyConnection, on_file: Callable[[str, int | None], None] | None = None
 ) -> LoadReport:
@@ -665,6 +713,7 @@ def load_export(
     if not folder.is_dir():
         report.problems.append(Problem(str(folder), "the export folder does not exist"))
         return report
+    apply_resource_settings(con)
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     with tempfile.TemporaryDirectory(prefix="sales_kpis_load_") as scratch:
         for spec in EXPORT_FILES:
@@ -705,11 +754,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-dir", type=Path, required=True, help="folder with the exported CSV files")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--database", type=Path, help="DuckDB file to land the raw tables in")
-    target.add_argument("--check-only", action="store_true", help="validate only, keep nothing")
+    target.add_argument(
+        "--check-only", action="store_true", help="validate only, keep nothing (lands in a temporary file)"
+    )
     options = parser.parse_args(argv)
-    con = duckdb.connect(":memory:" if options.check_only else str(options.database))
-    report = load_export(options.export_dir, con)
-    con.close()
+    with tempfile.TemporaryDirectory(prefix="sales_kpis_check_") as scratch:
+        # --check-only lands in a throwaway file, not in memory: a large export then needs no more memory
+        # than a real landing (DuckDB keeps a file's tables on disk, compressed).
+        con = duckdb.connect(str(Path(scratch) / "check.duckdb") if options.check_only else str(options.database))
+        report = load_export(options.export_dir, con)
+        con.close()
     for line in iter_report_lines(report):
         print(line, file=sys.stderr)
     if not report.ok:

@@ -183,13 +183,26 @@ def _unmapped(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary, reference_
     record_id = f"nullif(trim({_q(vocabulary.id_column)}), '')" if vocabulary.id_column else "null"
     seed_path = reference_dir / vocabulary.seed
     skip_empty = "and value <> ''" if vocabulary.skip_empty else ""
-    return con.execute(
-        f"""
+    seed = f"""
         with seed as (
             select distinct {fold}(trim({_q(vocabulary.seed_column)})) as value
             from read_csv({_literal(str(seed_path))}, header = true, all_varchar = true)
             {seed_filter}
-        ),
+        )"""
+    # A picklist holds a handful of distinct values: look at those first, and at the rows only when one is unmapped.
+    unmapped = con.execute(
+        f"""{seed}
+        select count(*) from (
+            select coalesce(trim(raw), '') as value
+            from (select distinct {_q(vocabulary.column)} as raw from {RAW_SCHEMA}.{_q(table)})
+        )
+        where {fold}(value) not in (select value from seed where value is not null) {skip_empty}
+        """
+    ).fetchone()[0]
+    if not unmapped:
+        return []
+    return con.execute(
+        f"""{seed},
         raw as (
             select rowid as ordinal, coalesce(trim({_q(vocabulary.column)}), '') as value, {record_id} as record_id
             from {RAW_SCHEMA}.{_q(table)}
