@@ -376,7 +376,6 @@ def build(
                 run_dbt(["build", "--full-refresh", "--vars", json.dumps(dbt_vars)], work, display, log_path)
             elif failed:
                 raise failed
-        result["mode"] = mode
         manifest = PROJECT_DIR / "target" / "manifest.json"
 
         with display.phase("mart checks (Great Expectations)"):
@@ -462,7 +461,7 @@ def summary(publish_path: Path, result: dict[str, object], display: Display, sta
     per_kind = ", ".join(f"{kind} {n}" for kind, n in display.warnings.items() if n)
     times = ", ".join(f"{title.split(' (')[0]} {seconds:.1f} s" for title, seconds in display.timings.items())
     return [
-        f"Published {publish_path} ({result['mode']} build)",
+        f"Published {publish_path}",
         f"  KPIs built: {result['kpis']} ({built})",
         f"  Warnings: {warnings} ({per_kind}; listed above)" if warnings else "  Warnings: none",
         f"  Records counted by rule (marts.rpt_data_quality_exclusions_rule): {len(result['counted'])} rule(s)",
