@@ -373,7 +373,8 @@ def build(
                 display.detail(
                     f"the as-of date is earlier than the last build's ({previous['as_of_date']}): rebuilding in full"
                 )
-                run_dbt(["build", "--full-refresh", "--vars", json.dumps(dbt_vars)], work, display, log_path)
+                result["log"] = log_path.with_name(f"{log_path.stem}-full-refresh.log")  # the first log stays
+                run_dbt(["build", "--full-refresh", "--vars", json.dumps(dbt_vars)], work, display, result["log"])
             elif failed:
                 raise failed
         manifest = PROJECT_DIR / "target" / "manifest.json"
