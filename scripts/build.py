@@ -5,6 +5,15 @@ file, and publish it over the previous build only when everything passed.
     python scripts/build.py                          # the committed sample (dbt seed)
     python scripts/build.py --export-dir ~/exports/2026-06   # your own Salesforce export
     python scripts/build.py --as-of-date 2026-03-31
+    python scripts/build.py --full-refresh           # rebuild everything, ignoring the last build
+
+Incremental by default: when the published file exists and was built from the
+same models, macros, reference seeds and dbt_project.yml, the build starts from
+a copy of it (it holds no raw data) and dbt rebuilds the large incremental
+facts only within their lookback window (var incremental_lookback_days; README,
+"Incremental builds"). Otherwise, with --full-refresh, or when the export's
+as-of date is earlier than the last build's, everything is rebuilt. The
+published file itself is only read: a failed build leaves it as it was.
 
 A BI tool reading the published file never sees a half-built warehouse: the
 build happens in a hidden file next to it, and the rename that publishes it is
@@ -26,9 +35,11 @@ from __future__ import annotations
 import argparse
 import ctypes
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -82,6 +93,8 @@ DBT_RESULT_EVENTS = {
     "LogNodeNoOpResult",
     "SkippingDetails",
 }
+# What an incremental build must have been built from: a change to any of these rebuilds everything.
+FINGERPRINTED = ("dbt_project.yml", "models", "macros", "seeds/reference")
 PR_SET_PDEATHSIG = 1
 # looked up here, not in the forked child (which must not take the dynamic loader's lock)
 _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
@@ -235,6 +248,43 @@ def check_quality(title: str, report: QualityReport, display: Display) -> None:
         raise BuildFailed(f"{len(report.blocking)} blocking data-quality expectation(s) failed ({title})")
 
 
+def project_fingerprint() -> str:
+    """A hash of the models, macros, reference seeds and dbt_project.yml an incremental build must share."""
+    digest = hashlib.sha256()
+    for entry in FINGERPRINTED:
+        path = PROJECT_DIR / entry
+        for file in sorted([path] if path.is_file() else (f for f in path.rglob("*") if f.is_file())):
+            digest.update(file.relative_to(PROJECT_DIR).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def previous_build(publish_path: Path) -> dict[str, object] | None:
+    """build_info.build of the last published file (None when there is none, or it predates incremental builds)."""
+    if not publish_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(publish_path), read_only=True) as con:
+            row = con.execute("select as_of_date, project_fingerprint from build_info.build").fetchone()
+    except duckdb.Error:
+        return None
+    return {"as_of_date": row[0], "project_fingerprint": row[1]} if row else None
+
+
+def start_from_last_build(publish_path: Path, work: Path, full_refresh: bool, fingerprint: str) -> tuple[str, str]:
+    """Copy the last published build to `work` when an incremental build can start from it; (mode, why)."""
+    if full_refresh:
+        return "full", "--full-refresh"
+    previous = previous_build(publish_path)
+    if previous is None:
+        return "full", "no earlier build to start from"
+    if previous["project_fingerprint"] != fingerprint:
+        return "full", "models, macros, reference seeds or dbt_project.yml changed since the last build"
+    shutil.copyfile(publish_path, work)
+    with duckdb.connect(str(work)) as con:
+        con.execute("drop schema build_info cascade")  # the new build writes its own
+    return "incremental", f"from the build of {previous['as_of_date']}"
+
+
 def project_var(name: str) -> object:
     """A var's default from dbt_project.yml (the build passes no override for it)."""
     return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"][name]
@@ -289,7 +339,13 @@ def write_timings(path: Path, display: Display, ok: bool, started: float) -> Non
     )
 
 
-def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, display: Display) -> dict[str, object]:
+def build(
+    export_dir: Path | None,
+    publish_path: Path,
+    as_of_date: str | None,
+    display: Display,
+    full_refresh: bool = False,
+) -> dict[str, object]:
     """Build and publish; the caller holds the lock on publish_path."""
     for leftover in remove_leftovers(publish_path):
         display.detail(f"removed {leftover.name}, left by a build that was killed")
@@ -301,6 +357,10 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
     quality = DataQuality(publish_path.parent / DOCS_DIR_NAME)
     try:
         source = export_dir or SAMPLE_EXPORT
+        fingerprint = project_fingerprint()  # of the project dbt is about to build
+        mode, why = start_from_last_build(publish_path, work, full_refresh, fingerprint)
+        previous = previous_build(publish_path) if mode == "incremental" else None
+        display.detail(f"{mode} build ({why})")
         con = duckdb.connect(str(work), config={"storage_compatibility_version": STORAGE_VERSION, **duckdb_limits()})
         # The user's folder lands in the build file; the sample is only checked here and lands through dbt seed.
         checked = con if export_dir else duckdb.connect(":memory:", config=duckdb_limits())
@@ -334,9 +394,23 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
         if as_of_date:
             dbt_vars["as_of_date"] = as_of_date
         # with crm_export_dir set, dbt_project.yml disables the sample seeds: the loader landed the user's files
-        with display.phase("dbt build"):
+        with display.phase(f"dbt build ({mode})"):
             result["log"] = log_path
-            run_dbt(["build", "--vars", json.dumps(dbt_vars)], work, display, log_path)
+            failed = None
+            try:
+                run_dbt(["build", "--vars", json.dumps(dbt_vars)], work, display, log_path)
+            except BuildFailed as error:
+                failed = error
+            if mode == "incremental" and as_of_moved_back(work, previous["as_of_date"]):
+                # rows the incremental models kept from the later build may be wrong (and may have failed a test)
+                mode = "full"
+                display.detail(
+                    f"the as-of date is earlier than the last build's ({previous['as_of_date']}): rebuilding in full"
+                )
+                result["log"] = log_path.with_name(f"{log_path.stem}-full-refresh.log")  # the first log stays
+                run_dbt(["build", "--full-refresh", "--vars", json.dumps(dbt_vars)], work, display, result["log"])
+            elif failed:
+                raise failed
         manifest = PROJECT_DIR / "target" / "manifest.json"
 
         with display.phase("mart checks (Great Expectations)"):
@@ -350,7 +424,13 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             check_quality("marts", mart_report, display)
 
         with display.phase("publish"):
-            build_info = {"built_at": utc_now(), "as_of_date": as_of, "export_dir": str(source)}
+            build_info = {
+                "built_at": utc_now(),
+                "as_of_date": as_of,
+                "export_dir": str(source),
+                "build_mode": mode,
+                "project_fingerprint": fingerprint,
+            }
             copied = write_published_copy(work, out, build_info, raw_counts)
             display.detail(
                 "published schemas: " + ", ".join(f"{schema} ({n} tables)" for schema, n in sorted(copied.items()))
@@ -379,6 +459,16 @@ def build(export_dir: Path | None, publish_path: Path, as_of_date: str | None, d
             display.detail(f"Great Expectations Data Docs: {result['docs']}")
         prune_logs(log_path.parent)
     return result
+
+
+def as_of_moved_back(work: Path, previous_as_of: dt.date) -> bool:
+    """The as-of date dbt resolved (int_export_as_of_date, built first) is earlier than the last build's."""
+    try:
+        with duckdb.connect(str(work), read_only=True) as con:
+            (as_of,) = con.execute("select as_of_date from intermediate.int_export_as_of_date").fetchone()
+    except duckdb.Error:
+        return False
+    return as_of < previous_as_of
 
 
 def built_as_of_date(fetch) -> dt.date:
@@ -467,6 +557,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wait", action="store_true", help="when another build is publishing to the same path, wait for it"
     )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model from the export, not incrementally from the last build "
+        "(needed after edits or deletions older than the lookback window; README, 'Incremental builds')",
+    )
     parser.add_argument("--verbose", action="store_true", help="show dbt's log live")
     parser.add_argument(
         "--timings-json",
@@ -489,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with display:
             lock.acquire(wait=options.wait, on_wait=display.detail)
-            result = build(export_dir, publish_path, options.as_of_date, display)
+            result = build(export_dir, publish_path, options.as_of_date, display, options.full_refresh)
             lines = summary(publish_path, result, display, started)
         ok = True
     except InvalidExport as error:

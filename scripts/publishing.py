@@ -20,7 +20,8 @@ scripts/build.py calls these in this order:
    intermediate views, which read that schema, become tables. A fresh file
    also means no freed page of the build file, where raw rows were, travels.
    Schema `build_info` records the build and the raw row counts (the next
-   build's "a file lost rows" check reads them).
+   build's "a file lost rows" check reads them), with the build mode and the
+   project fingerprint an incremental build compares (scripts/build.py).
 5. `quarantine_stale_wal()`: a `<publish path>.wal` left by another program
    belongs to the old file; DuckDB would replay it into the new one. It is
    moved aside (`.wal.stale-<time>`) with a warning, then the new file is
@@ -200,11 +201,19 @@ def write_published_copy(
         con.execute(f"create schema {BUILD_INFO_SCHEMA}")
         con.execute(
             f"create table {BUILD_INFO_SCHEMA}.build (built_at timestamp, as_of_date date, export_dir varchar, "
-            "python varchar, duckdb varchar)"
+            "python varchar, duckdb varchar, build_mode varchar, project_fingerprint varchar)"
         )
         con.execute(
-            f"insert into {BUILD_INFO_SCHEMA}.build values (?, ?, ?, ?, ?)",
-            [build["built_at"], build["as_of_date"], build["export_dir"], sys.version.split()[0], duckdb.__version__],
+            f"insert into {BUILD_INFO_SCHEMA}.build values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                build["built_at"],
+                build["as_of_date"],
+                build["export_dir"],
+                sys.version.split()[0],
+                duckdb.__version__,
+                build.get("build_mode"),
+                build.get("project_fingerprint"),
+            ],
         )
         con.execute(f"create table {BUILD_INFO_SCHEMA}.raw_row_counts (table_name varchar, row_count bigint)")
         counts = sorted(raw_row_counts.items())

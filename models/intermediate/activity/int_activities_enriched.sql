@@ -2,12 +2,40 @@
 -- excluded), classified by the editable activity_types seed, resolved to the
 -- lead, contact, account and opportunity it concerns, and marked customer or
 -- not at the activity date.
+--
+-- Incremental (macros/incremental.sql): a run on an existing table recomputes
+-- the activities created or dated within the lookback window and any completed
+-- activity the table lacks (completed or restored later, whenever created); the
+-- post-hook drops activities since soft-deleted or reopened.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='activity_id',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where activity_id in (
+                select activity_id from {{ ref('int_activities_unioned') }}
+                where is_deleted or not is_completed
+            )"
+        ]
+    )
+}}
+
 with
 
 activities as (
 
     select * from {{ ref('int_activities_unioned') }}
-    where is_completed and not is_deleted
+    where
+        is_completed and not is_deleted
+    {% if is_incremental() %}
+            and (
+                created_at >= {{ incremental_cutoff('created_at') }}
+                or activity_date >= {{ incremental_cutoff('created_at') }}
+                or activity_id not in (select activity_id from {{ this }})
+            )
+    {% endif %}
 
 ),
 

@@ -1,11 +1,51 @@
 -- The state of every open opportunity at each month end up to the as-of date,
 -- and at the as-of date itself, rebuilt from the history intervals with a
 -- range join (each interval meets only the snapshot dates it spans).
+--
+-- Incremental (macros/incremental.sql): a run on an existing table rebuilds
+-- every snapshot of the opportunities open at the previous as-of date or with a
+-- history row within the lookback window before it (a deal closed today changes
+-- its conversion factor, so the amounts of all its snapshots); an opportunity
+-- with neither closed before the window and its snapshots stay as they are. The
+-- post-hook drops the previous as-of snapshot (of a deal since closed, whose
+-- rebuild is empty) and opportunities since deleted.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='opportunity_id',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where (
+                is_as_of_snapshot
+                and snapshot_date != (select as_of_date from {{ ref('int_export_as_of_date') }})
+            ) or opportunity_id in (
+                select opportunity_id from {{ ref('int_opportunities_enriched') }} where is_deleted
+            )"
+        ]
+    )
+}}
+
 with
 
+{% if is_incremental() %}
+changed_opportunities as (
+
+    select opportunity_id from {{ ref('int_opportunity_history_intervals') }}
+    where valid_from >= {{ incremental_cutoff('snapshot_date') }}
+    union
+    select opportunity_id from {{ this }}
+    where is_as_of_snapshot
+
+),
+
+{% endif %}
 intervals as (
 
     select * from {{ ref('int_opportunity_history_intervals') }}
+    {% if is_incremental() %}
+        where opportunity_id in (select opportunity_id from changed_opportunities)
+    {% endif %}
 
 ),
 

@@ -3,8 +3,45 @@
 -- reopened after being lost enters its stages again and gets rows again.
 -- Soft-deleted opportunities (their account's deletion included) have none;
 -- history of an opportunity the export lacks is kept (an orphan).
+--
+-- Incremental (macros/incremental.sql): a run on an existing table rebuilds
+-- every row of the opportunities with a history row within the lookback window,
+-- an open current stage (its days_in_stage grows with the as-of date), or no
+-- rows yet; the post-hook drops opportunities since deleted or left without
+-- history.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='opportunity_id',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where opportunity_id in (
+                select opportunity_id from {{ ref('int_opportunities_as_of') }} where is_deleted
+            ) or opportunity_id not in (
+                select opportunity_id from {{ ref('int_opportunity_history_intervals') }}
+            )"
+        ]
+    )
+}}
+
 with
 
+{% if is_incremental() %}
+changed_opportunities as (
+
+    select opportunity_id from {{ ref('int_opportunity_history_intervals') }}
+    where valid_from >= {{ incremental_cutoff('entered_at') }}
+    union
+    select opportunity_id from {{ this }}
+    where is_current_stage and not is_closed_stage
+    union
+    select opportunity_id from {{ ref('int_opportunity_history_intervals') }}
+    where opportunity_id not in (select opportunity_id from {{ this }})
+
+),
+
+{% endif -%}
 deleted_opportunities as (
 
     select opportunity_id from {{ ref('int_opportunities_as_of') }}
@@ -18,7 +55,11 @@ intervals as (
     from {{ ref('int_opportunity_history_intervals') }} as intervals
     left join deleted_opportunities
         on intervals.opportunity_id = deleted_opportunities.opportunity_id
-    where deleted_opportunities.opportunity_id is null
+    where
+        deleted_opportunities.opportunity_id is null
+    {% if is_incremental() %}
+            and intervals.opportunity_id in (select opportunity_id from changed_opportunities)
+    {% endif %}
 
 ),
 
