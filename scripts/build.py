@@ -46,20 +46,14 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data_quality import (  # noqa: E402
-    DataQuality,
-    QualityReport,
-    duckdb_fetch,
-    mart_suites,
-    raw_row_counts,
-    raw_suites,
-    summary_lines,
-)
+if TYPE_CHECKING:
+    from data_quality import QualityReport
 from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
@@ -228,6 +222,8 @@ def previous_raw_row_counts(publish_path: Path) -> dict[str, int]:
         return {}
     try:
         # builds before build_info published the raw schema itself
+        from data_quality import raw_row_counts
+
         return published_raw_row_counts(con) or raw_row_counts(lambda sql: con.execute(sql).df())
     except duckdb.Error:
         return {}
@@ -237,6 +233,8 @@ def previous_raw_row_counts(publish_path: Path) -> dict[str, int]:
 
 def check_quality(title: str, report: QualityReport, display: Display) -> None:
     """Print the one-screen summary; blocking failures stop the run before anything is published."""
+    from data_quality import summary_lines
+
     lines = summary_lines(report, title)
     if report.failures:
         for line in lines:
@@ -354,7 +352,7 @@ def build(
     out = building_path(publish_path, ".publish")
     log_path = publish_path.parent / LOGS_DIR_NAME / f"build-{utc_now():%Y%m%dT%H%M%SZ}.log"
     result: dict[str, object] = {"log": None}
-    quality = DataQuality(publish_path.parent / DOCS_DIR_NAME)
+    quality = None  # Great Expectations (a slow import) starts once the export is admitted
     try:
         source = export_dir or SAMPLE_EXPORT
         fingerprint = project_fingerprint()  # of the project dbt is about to build
@@ -380,6 +378,10 @@ def build(
                         display.error(line)
                 if not report.ok:
                     raise InvalidExport(report)
+            # A refused export writes no Data Docs: the last good build's stay as they were.
+            from data_quality import DataQuality, duckdb_fetch, mart_suites, raw_row_counts, raw_suites
+
+            quality = DataQuality(publish_path.parent / DOCS_DIR_NAME)
             with display.phase("raw checks (Great Expectations)"):
                 fetch = lambda sql: checked.execute(sql).df()  # noqa: E731
                 raw_counts = raw_row_counts(fetch)
@@ -453,9 +455,10 @@ def build(
         result["failed"] = True
         raise
     finally:
-        with display.phase("Data Docs"):
-            result["docs"] = quality.write_docs()
-        if result.get("failed"):
+        if quality is not None:
+            with display.phase("Data Docs"):
+                result["docs"] = quality.write_docs()
+        if result.get("failed") and result.get("docs"):
             display.detail(f"Great Expectations Data Docs: {result['docs']}")
         prune_logs(log_path.parent)
     return result
