@@ -38,6 +38,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from duckdb_limits import duckdb_limits  # noqa: E402
+
 SCRIPTS = Path(__file__).resolve().parent
 PROJECT_DIR = SCRIPTS.parent
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -57,11 +60,8 @@ FLOOR = "floor: DuckDB read_csv, all text, into a file"
 # Run in a process of its own, so that its memory is measured alone.
 FLOOR_SCRIPT = """
 import os, sys, duckdb
-export, database = sys.argv[1], sys.argv[2]
-con = duckdb.connect(database, config={
-    "memory_limit": os.environ.get("SALES_KPIS_DUCKDB_MEMORY_LIMIT", "4GB"),
-    "threads": os.environ.get("SALES_KPIS_DUCKDB_THREADS", "2"),
-})
+export, database, memory_limit, threads = sys.argv[1:5]
+con = duckdb.connect(database, config={"memory_limit": memory_limit, "threads": threads})
 for name in sorted(os.listdir(export)):
     if not name.lower().endswith(".csv"):
         continue
@@ -177,7 +177,8 @@ def benchmark(export: Path, work: Path) -> dict[str, object]:
     """Measure the floor and the main job on one export."""
     rows: list[dict[str, object]] = []
     code, seconds, memory = run_measured(
-        [sys.executable, "-c", FLOOR_SCRIPT, str(export), str(work / "floor.duckdb")], work / "floor.log"
+        [sys.executable, "-c", FLOOR_SCRIPT, str(export), str(work / "floor.duckdb"), *duckdb_limits().values()],
+        work / "floor.log",
     )
     if code != 0:
         raise SystemExit(f"the bare read_csv failed: see {work / 'floor.log'}")
@@ -265,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                 "csv_mb": round(size / 1e6, 1),
                 "row_counts": counts,
                 "machine": machine(),
-                "duckdb_memory_limit": os.environ.get("SALES_KPIS_DUCKDB_MEMORY_LIMIT", "4GB"),
-                "duckdb_threads": os.environ.get("SALES_KPIS_DUCKDB_THREADS", "2"),
+                "duckdb_memory_limit": duckdb_limits()["memory_limit"],
+                "duckdb_threads": duckdb_limits()["threads"],
             }
         )
         if options.json:

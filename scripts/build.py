@@ -54,6 +54,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 if TYPE_CHECKING:
     from data_quality import QualityReport
+from duckdb_limits import duckdb_limits  # noqa: E402
 from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
@@ -278,7 +279,7 @@ def start_from_last_build(publish_path: Path, work: Path, full_refresh: bool, fi
     if previous["project_fingerprint"] != fingerprint:
         return "full", "models, macros, reference seeds or dbt_project.yml changed since the last build"
     shutil.copyfile(publish_path, work)
-    with duckdb.connect(str(work)) as con:
+    with duckdb.connect(str(work), config=duckdb_limits()) as con:
         con.execute("drop schema build_info cascade")  # the new build writes its own
     return "incremental", f"from the build of {previous['as_of_date']}"
 
@@ -301,14 +302,6 @@ def kpis_built(manifest: Path) -> int:
             if "kpi_id" in meta
         }
     )
-
-
-def duckdb_limits() -> dict[str, str]:
-    """DuckDB's memory_limit and threads for this process, from the same variables as profiles.yml (README)."""
-    return {
-        "memory_limit": os.environ.get("SALES_KPIS_DUCKDB_MEMORY_LIMIT", "4GB"),
-        "threads": os.environ.get("SALES_KPIS_DUCKDB_THREADS", "2"),
-    }
 
 
 def write_timings(path: Path, display: Display, ok: bool, started: float) -> None:

@@ -33,18 +33,16 @@ UTF-8 first, because DuckDB's own latin-1 reader rejects the bytes 0x80-0x9F
 that Windows-1252 uses for curly quotes and the euro sign.
 Exit codes: 0 valid, 1 invalid export, 2 usage error.
 
-Resources: when set, the environment variables SALES_KPIS_DUCKDB_MEMORY_LIMIT
-(DuckDB's memory_limit, e.g. 3GB) and SALES_KPIS_DUCKDB_THREADS (DuckDB's
-threads, e.g. 2) are applied to the connection the gate runs on (its own with
---check-only/--database, the build's when scripts/build.py calls it); unset,
-DuckDB's defaults hold (80% of RAM, one thread per core).
+Resources: DuckDB's memory_limit and threads of the connection the gate runs on
+(its own with --check-only/--database, the build's when scripts/build.py calls
+it) come from SALES_KPIS_DUCKDB_MEMORY_LIMIT and SALES_KPIS_DUCKDB_THREADS
+(defaults 3GB and 2: scripts/duckdb_limits.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import sys
 import tempfile
@@ -55,6 +53,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from duckdb_limits import duckdb_limits  # noqa: E402
 from input_contract import EXPORT_FILES, SQL_TYPES, Column, ExportFile  # noqa: E402
 
 RAW_SCHEMA = "crm_export"
@@ -691,15 +690,10 @@ def land_empty(con: duckdb.DuckDBPyConnection, spec: ExportFile) -> None:
     con.execute(f"create or replace table {RAW_SCHEMA}.{_q(spec.table_name)} as select {columns} limit 0")
 
 
-RESOURCE_SETTINGS = {"memory_limit": "SALES_KPIS_DUCKDB_MEMORY_LIMIT", "threads": "SALES_KPIS_DUCKDB_THREADS"}
-
-
 def apply_resource_settings(con: duckdb.DuckDBPyConnection) -> None:
-    """Set DuckDB's memory_limit and threads from the environment variables that name them, when set."""
-    for setting, variable in RESOURCE_SETTINGS.items():
-        value = os.environ.get(variable, "").strip()
-        if value:
-            con.execute(f"set {setting} = {_literal(value)}")
+    """Set DuckDB's memory_limit and threads on the gate's connection (scripts/duckdb_limits.py)."""
+    for setting, value in duckdb_limits().items():
+        con.execute(f"set {setting} = {_literal(value)}")
 
 
 def load_export(

@@ -42,6 +42,9 @@ from pathlib import Path
 
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from duckdb_limits import duckdb_limits  # noqa: E402
+
 # BI tools embed DuckDB 1.x, which cannot read DuckDB 2.x's own storage format.
 STORAGE_VERSION = "v1.0.0"
 RAW_SCHEMA = "crm_export"
@@ -186,7 +189,7 @@ def write_published_copy(
     """Copy every published relation of the dbt build `work` into a new file `out`; return tables per schema."""
     out.unlink(missing_ok=True)
     copied: dict[str, int] = {}
-    with duckdb.connect(str(out), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
+    with duckdb.connect(str(out), config={"storage_compatibility_version": STORAGE_VERSION, **duckdb_limits()}) as con:
         con.execute(f"attach {_literal(str(work))} as work (read_only)")
         relations = con.execute(
             "select table_schema, table_name from information_schema.tables where table_catalog = 'work' "
