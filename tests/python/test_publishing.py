@@ -265,7 +265,7 @@ def test_sigterm_stops_dbt_and_cleans_up(tmp_path: Path) -> None:
         build.kill()
     assert build.returncode == 1, out + err
     assert f"error: interrupted (SIGTERM); dbt was stopped. Nothing was published; {publish} is as it was." in err
-    assert "[build] dbt build: failed after " in out
+    assert "[build] dbt build (full): failed after " in out  # no earlier build: a full one
     assert not running(dbt)
     assert others(publish.parent, "data_docs", "logs") == []
 
