@@ -73,6 +73,9 @@ from publishing import (  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
+# dbt's target folder (manifest.json, run_results.json): target/, or DBT_TARGET_PATH when set (dbt reads it too),
+# so that builds running side by side, as the tests do, keep their artifacts apart
+TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target")
 DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
 # Great Expectations Data Docs and dbt's logs are written next to the published warehouse.
 DOCS_DIR_NAME = "data_docs"
@@ -322,7 +325,7 @@ def write_timings(path: Path, display: Display, ok: bool, started: float) -> Non
                 "ok": ok,
                 "total_seconds": round(time.monotonic() - started, 3),
                 "phases": phases,
-                "dbt_run_results": str(PROJECT_DIR / "target" / "run_results.json"),
+                "dbt_run_results": str(TARGET_DIR / "run_results.json"),
             },
             indent=2,
         )
@@ -406,7 +409,7 @@ def build(
                 run_dbt(["build", "--full-refresh", "--vars", json.dumps(dbt_vars)], work, display, result["log"])
             elif failed:
                 raise failed
-        manifest = PROJECT_DIR / "target" / "manifest.json"
+        manifest = TARGET_DIR / "manifest.json"
 
         with display.phase("mart checks (Great Expectations)"):
             fetch, close = duckdb_fetch(work)

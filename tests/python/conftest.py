@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCRIPTS = PROJECT_DIR / "scripts"
 SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 sys.path.insert(0, str(SCRIPTS))
+
+# The tests run in parallel processes (pytest-xdist, scripts/run_tests.py). Every dbt command a test starts, in
+# scripts/build.py or directly, writes to this process's own dbt target and log folders, so that two builds never
+# share target/ and the manifest of run_tests.py's sample build stays as it was.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / f"pytest-{_WORKER}")
+os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / f"pytest-{_WORKER}")
 
 
 @dataclass
@@ -80,6 +88,23 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_build(publish)
     assert result.returncode == 0, result.output
     return publish
+
+
+@pytest.fixture(scope="session")
+def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt's manifest.json of the project as it is, from a `dbt parse` of its own."""
+    target = tmp_path_factory.mktemp("parse")
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "parse", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    env = {"PATH": str(dbt.parent), "SALES_KPIS_DUCKDB_PATH": str(target / "parse.duckdb")}
+    env["DBT_LOG_PATH"] = os.environ["DBT_LOG_PATH"]
+    subprocess.run([*command, "--target-path", str(target)], check=True, capture_output=True, env=env)
+    return target / "manifest.json"
+
+
+@pytest.fixture(scope="session")
+def manifest(manifest_path: Path) -> dict:
+    return json.loads(manifest_path.read_text())
 
 
 @pytest.fixture

@@ -8,14 +8,11 @@ public mart (schema marts) must be equal row for row, apart from columns documen
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, generate, run_build
+from conftest import generate, run_build
 
 SEED = 7  # the other company (conftest.other_export), not the committed sample
 
@@ -148,18 +145,9 @@ def test_as_of_date_after_the_export_builds(full_export: Path, tmp_path: Path) -
     assert snapshot == open_now > 0
 
 
-def _manifest() -> dict:
-    manifest_path = PROJECT_DIR / "target" / "manifest.json"
-    if not manifest_path.exists():
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run([str(dbt), "parse", "--quiet"], cwd=PROJECT_DIR, check=True, capture_output=True)
-    return json.loads(manifest_path.read_text())
-
-
-def test_facts_enter_only_through_the_as_of_boundary() -> None:
+def test_facts_enter_only_through_the_as_of_boundary(manifest: dict) -> None:
     """Only the as-of models (and int_export_as_of_date, which finds the date) read the staging models of
     facts, so no model can forget the cut."""
-    manifest = _manifest()
     models = {key: node for key, node in manifest["nodes"].items() if node["resource_type"] == "model"}
     facts = {
         key
@@ -178,8 +166,7 @@ def test_facts_enter_only_through_the_as_of_boundary() -> None:
     assert not offenders, offenders
 
 
-def test_current_value_columns_are_documented_as_such() -> None:
-    manifest = _manifest()
+def test_current_value_columns_are_documented_as_such(manifest: dict) -> None:
     documented = {
         (node["name"], column["name"])
         for node in manifest["nodes"].values()

@@ -152,15 +152,8 @@ def test_row_count_drop_against_the_previous_build(loaded_sample: Path, tmp_path
     assert validate_raw(loaded_sample, counts).failures == []
 
 
-@pytest.fixture(scope="module")
-def manifest() -> Path:
-    path = PROJECT_DIR / "target" / "manifest.json"
-    assert path.exists(), "the sample build writes target/manifest.json"
-    return path
-
-
-def test_clean_marts_pass_and_every_public_mart_has_a_suite(sample_warehouse: Path, manifest: Path) -> None:
-    suites = mart_suites(manifest)
+def test_clean_marts_pass_and_every_public_mart_has_a_suite(sample_warehouse: Path, manifest_path: Path) -> None:
+    suites = mart_suites(manifest_path)
     names = {s.name for s in suites}
     assert {"marts.rpt_scorecard_rep_quarterly", "marts.rpt_nps_monthly", "reconcile.won_amount_per_quarter"} <= names
     assert len(names) >= 45
@@ -170,7 +163,7 @@ def test_clean_marts_pass_and_every_public_mart_has_a_suite(sample_warehouse: Pa
 
 
 def test_mart_suites_catch_a_duplicated_row_and_totals_that_do_not_reconcile(
-    sample_warehouse: Path, manifest: Path, tmp_path: Path
+    sample_warehouse: Path, manifest_path: Path, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.duckdb"
     shutil.copy(sample_warehouse, broken)
@@ -181,7 +174,7 @@ def test_mart_suites_catch_a_duplicated_row_and_totals_that_do_not_reconcile(
         )
         con.execute("update marts.rpt_nps_monthly set nps = 150 where month_start_date = '2025-03-01'")
     with duckdb.connect(str(broken), read_only=True) as con:
-        report = DataQuality(None).validate(lambda sql: con.execute(sql).df(), mart_suites(manifest))
+        report = DataQuality(None).validate(lambda sql: con.execute(sql).df(), mart_suites(manifest_path))
     with duckdb.connect(str(broken), read_only=True) as con:
         scorecard_rows, nps_rows = con.execute(
             "select (select count(*) from marts.rpt_scorecard_rep_quarterly), "

@@ -2,36 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
-import pytest
-from conftest import PROJECT_DIR
-
-
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    target = tmp_path_factory.mktemp("parse")
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run(
-        [
-            str(dbt),
-            "parse",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
-        env={"PATH": str(dbt.parent), "SALES_KPIS_DUCKDB_PATH": str(target / "parse.duckdb")},
-    )
-    return json.loads((target / "manifest.json").read_text())
 
 
 def models(manifest: dict) -> list[dict]:
