@@ -77,6 +77,7 @@ GRAINS = [
     ),
     Grain("rpt_activities_rep_weekly", {"owner_user_id": "rep", "week_start_date": "metric_time__week"}),
     Grain("rpt_activities_team_weekly", {"team": "rep__team", "week_start_date": "metric_time__week"}),
+    Grain("rpt_time_allocation_rep_monthly", {"owner_user_id": "rep", "month_start_date": "metric_time__month"}),
     Grain("rpt_pipeline_rep_month_end", {"owner_user_id": "rep", "snapshot_date": "metric_time__day"}),
     Grain("rpt_sales_monthly", {"month_start_date": "metric_time__month"}),
     Grain("rpt_nps_monthly", {"month_start_date": "metric_time__month"}),
@@ -176,8 +177,11 @@ def query(semantic_manifest: dict, mart_frames: dict[str, pd.DataFrame], sample_
         manifest = parse_manifest_from_dbt_generated_manifest(json.dumps(semantic_manifest))
         engine = MetricFlowEngine(SemanticManifestLookup(manifest), AdapterBackedSqlClient(adapter))
 
-        def run(metrics: list[str], group_by: list[str]) -> pd.DataFrame:
-            request = MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by)
+        def run(metrics: list[str], group_by: list[str], saved_query: str | None = None) -> pd.DataFrame:
+            if saved_query:
+                request = MetricFlowQueryRequest.create(saved_query_name=saved_query)
+            else:
+                request = MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by)
             table = engine.query(request).result_df
             frame = pd.DataFrame(list(table.rows), columns=list(table.column_names))
             for column in group_by:
@@ -294,3 +298,15 @@ def test_every_metric_shaped_kpi_has_a_metric(semantic_manifest: dict) -> None:
     assert stay_marts, "the README lists the KPIs that stay marts"
     assert catalogue_ids() - stay_marts - declared == set(), "metric-shaped KPIs without a metric"
     assert stay_marts & declared == set(), "KPIs listed as staying marts that have a metric after all"
+
+
+def test_every_dashboard_tile_has_a_saved_query_that_runs(semantic_manifest: dict, query) -> None:
+    """Each saved query returns rows with a value in every metric column somewhere (no tile stays empty)."""
+    saved = semantic_manifest["saved_queries"]
+    assert len(saved) >= 15
+    for saved_query in saved:
+        metrics = list(saved_query["query_params"]["metrics"])
+        frame = query(metrics, [], saved_query=saved_query["name"])
+        assert len(frame) > 0, f"saved query {saved_query['name']} returns no rows"
+        empty = [m for m in metrics if frame[m].isna().all()]
+        assert empty == [], f"saved query {saved_query['name']}: no value at all for {empty}"
