@@ -5,6 +5,7 @@
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
+   then the semantic layer: `mf validate-configs` (MetricFlow) against that build;
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
@@ -36,6 +37,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
+MF = str(Path(sys.executable).parent / "mf")
+# mf reads this fixed path (no option moves it) and silently uses a stale file, so the stage rewrites it
+SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
 # dbt-bouncer needs DuckDB 1.x and the project DuckDB 2.x: it lives in a virtual environment of its own.
 CONVENTIONS_REQUIREMENTS = PROJECT_DIR / "requirements-conventions.txt"
 CONVENTIONS_VENV = PROJECT_DIR / ".venv" / "conventions"
@@ -127,6 +131,7 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
 
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
         stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
+        semantic_layer_stages(warehouse)
 
         if not skip_postgres:
             # The sample lands with COPY as a user's folder would (crm_export_dir set disables the sample seeds).
@@ -142,6 +147,24 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
         stage("pytest", [PYTHON, "-m", "pytest", *PYTEST_OPTIONS, *pytest_args], env)
+
+
+def semantic_layer_stages(warehouse: Path) -> None:
+    """`mf validate-configs` on the build just published: a fresh parse whose relations name that file (the
+    build's own manifest names the hidden build file), then the semantic checks and the checks against the
+    warehouse (read-only, profile target 'published')."""
+    env = dict(
+        os.environ,
+        SALES_KPIS_TARGET="published",
+        SALES_KPIS_PUBLISHED_PATH=str(warehouse),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+    )
+    SEMANTIC_MANIFEST.unlink(missing_ok=True)
+    stage("semantic layer: dbt parse", [DBT, "parse", "--project-dir", ".", "--profiles-dir", "."], env)
+    if not SEMANTIC_MANIFEST.exists():
+        print(f"dbt parse wrote no {SEMANTIC_MANIFEST.relative_to(PROJECT_DIR)}", flush=True)
+        raise StageFailed(1)
+    stage("semantic layer: mf validate-configs", [MF, "validate-configs", "--show-all"], env)
 
 
 if __name__ == "__main__":
