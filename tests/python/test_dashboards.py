@@ -440,3 +440,14 @@ def test_without_a_published_warehouse_every_page_says_what_to_run(tmp_path: Pat
     assert len(page.error) == 1
     assert "python3 scripts/dev.py build" in page.error[0].value
     assert str(tmp_path / "nothing_here.duckdb") in page.error[0].value
+
+
+def test_the_app_navigates_to_every_page() -> None:
+    """dashboards/app.py (what `streamlit run` starts) opens on the first page and reaches every other one."""
+    page = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=TIMEOUT).run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert [t.value for t in page.title] == [app.PAGES[0][1]]
+    for file, title, _url_path in app.PAGES[1:]:
+        page.switch_page(f"pages/{file}").run()
+        assert not page.exception, [e.value for e in page.exception]
+        assert [t.value for t in page.title] == [title]
