@@ -442,12 +442,18 @@ def test_without_a_published_warehouse_every_page_says_what_to_run(tmp_path: Pat
     assert str(tmp_path / "nothing_here.duckdb") in page.error[0].value
 
 
-def test_the_app_navigates_to_every_page() -> None:
-    """dashboards/app.py (what `streamlit run` starts) opens on the first page and reaches every other one."""
+def test_the_app_navigates_to_every_page(choices) -> None:
+    """dashboards/app.py (what `streamlit run` starts) opens on the first page and reaches every other one; the
+    quarter and team chosen on the first page carry over."""
     page = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=TIMEOUT).run()
     assert not page.exception, [e.value for e in page.exception]
     assert [t.value for t in page.title] == [app.PAGES[0][1]]
+    chosen = choices["team"]
+    page.selectbox(key="_quarter").select(chosen.quarter).run()
+    page.selectbox(key="_team").select(chosen.team).run()
     for file, title, _url_path in app.PAGES[1:]:
         page.switch_page(f"pages/{file}").run()
         assert not page.exception, [e.value for e in page.exception]
         assert [t.value for t in page.title] == [title]
+        assert page.selectbox(key="_quarter").value == chosen.quarter
+        assert page.selectbox(key="_team").value == chosen.team
