@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-# (file in pages/, title, url_path): the exposures' urls and the browser tests follow this list
+# (file in views/, title, url_path): the exposures' urls and the browser tests follow this list
 PAGES = [
     ("state_of_the_union.py", "State of the union", "state_of_the_union"),
     ("pipeline.py", "Pipeline per rep", "pipeline"),
@@ -25,7 +25,7 @@ if __name__ == "__main__":
     st.set_page_config(page_title="Sales KPIs", layout="wide")
     navigation = st.navigation(
         [
-            st.Page(f"pages/{file}", title=title, url_path=url_path, default=i == 0)
+            st.Page(f"views/{file}", title=title, url_path=url_path, default=i == 0)
             for i, (file, title, url_path) in enumerate(PAGES)
         ]
     )

@@ -91,7 +91,7 @@ def choices(sql, as_of_quarter: dt.date) -> dict[str, Choice]:
 
 def run_page(url_path: str, choice: Choice) -> AppTest:
     """Run one page as a user would: open it, then pick the filters in the sidebar one by one."""
-    page = AppTest.from_file(str(DASHBOARDS / "pages" / PAGE_FILES[url_path]), default_timeout=TIMEOUT)
+    page = AppTest.from_file(str(DASHBOARDS / "views" / PAGE_FILES[url_path]), default_timeout=TIMEOUT)
     page.run()
     for key in ("quarter", "team", "rep"):
         wanted = getattr(choice, key)
@@ -435,7 +435,7 @@ def test_every_page_has_an_exposure(manifest: dict) -> None:
 @pytest.mark.parametrize("url_path", list(PAGE_FILES))
 def test_without_a_published_warehouse_every_page_says_what_to_run(tmp_path: Path, monkeypatch, url_path: str) -> None:
     monkeypatch.setenv(shared.WAREHOUSE_ENV, str(tmp_path / "nothing_here.duckdb"))
-    page = AppTest.from_file(str(DASHBOARDS / "pages" / PAGE_FILES[url_path]), default_timeout=TIMEOUT).run()
+    page = AppTest.from_file(str(DASHBOARDS / "views" / PAGE_FILES[url_path]), default_timeout=TIMEOUT).run()
     assert not page.exception, [e.value for e in page.exception]
     assert len(page.error) == 1
     assert "python3 scripts/dev.py build" in page.error[0].value
@@ -452,7 +452,7 @@ def test_the_app_navigates_to_every_page(choices) -> None:
     page.selectbox(key="_quarter").select(chosen.quarter).run()
     page.selectbox(key="_team").select(chosen.team).run()
     for file, title, _url_path in app.PAGES[1:]:
-        page.switch_page(f"pages/{file}").run()
+        page.switch_page(f"views/{file}").run()
         assert not page.exception, [e.value for e in page.exception]
         assert [t.value for t in page.title] == [title]
         assert page.selectbox(key="_quarter").value == chosen.quarter
