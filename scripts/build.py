@@ -76,6 +76,9 @@ SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
 DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
 # Great Expectations Data Docs and dbt's logs are written next to the published warehouse.
 DOCS_DIR_NAME = "data_docs"
+# dbt's manifest of the build is published beside the warehouse, as `<name>.manifest.json`: the dashboards read the
+# KPI definitions (descriptions, meta.kpi_id) and the exposures from it.
+MANIFEST_SUFFIX = ".manifest.json"
 LOGS_DIR_NAME = "logs"
 LOGS_KEPT = 20
 # dbt events (--log-format json) that report one finished or skipped node
@@ -441,6 +444,10 @@ def build(
                     "publish",
                 )
             os.replace(out, publish_path)
+            published_manifest = publish_path.with_suffix(MANIFEST_SUFFIX)
+            building_manifest = building_path(publish_path).with_suffix(MANIFEST_SUFFIX)
+            shutil.copyfile(manifest, building_manifest)
+            os.replace(building_manifest, published_manifest)
         result["kpis"] = kpis_built(manifest)
     except BaseException:
         for leftover in (work, out, Path(f"{work}.wal"), Path(f"{out}.wal")):

@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py build [build.py options]   # main job: publish the warehouse
     python3 scripts/dev.py test  [pytest options]     # whole test suite
+    python3 scripts/dev.py dashboard [streamlit options]  # the dashboards; builds first if nothing is published
 
 Uses only the standard library, so it runs on a fresh machine with nothing but
 Python 3.11. It creates `.venv/` from `requirements.txt` (pinned versions) and
@@ -24,6 +25,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 VENV_DIR = PROJECT_DIR / ".venv"
 REQUIREMENTS = PROJECT_DIR / "requirements.txt"
 STAMP = VENV_DIR / ".requirements.sha256"
+# where the build publishes by default (scripts/build.py DEFAULT_PUBLISH_PATH); the dashboards read the same variable
+WAREHOUSE_ENV = "SALES_KPIS_WAREHOUSE"
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
 
 
 def venv_python() -> Path:
@@ -44,10 +48,25 @@ def ensure_environment() -> Path:
     return venv_python()
 
 
+def dashboard(python: Path, env: dict[str, str], args: list[str]) -> int:
+    """Build and publish the warehouse when none is published (or it has no manifest), then serve the dashboards."""
+    warehouse = Path(env.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+    if not (warehouse.exists() and warehouse.with_suffix(".manifest.json").exists()):
+        print(f"No published warehouse at {warehouse}: building it first.", flush=True)
+        build = [str(python), str(PROJECT_DIR / "scripts" / "build.py"), "--publish-path", str(warehouse)]
+        returncode = subprocess.run(build, env=env, cwd=PROJECT_DIR, check=False).returncode
+        if returncode != 0:
+            print("The build failed, so there is nothing to show: fix what it reports and run again.", file=sys.stderr)
+            return returncode
+    env = dict(env, **{WAREHOUSE_ENV: str(warehouse)})
+    streamlit = [str(python), "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"), *args]
+    return subprocess.run(streamlit, env=env, cwd=PROJECT_DIR, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["build", "test", "setup"])
+    parser.add_argument("command", choices=["build", "test", "setup", "dashboard"])
     parser.add_argument("args", nargs="*", help="passed on, exactly as given, to the build or the test runner")
     options = parser.parse_args(argv[:1])
     # everything after the command goes on verbatim (a "--" included), so "test -- -k broken" reaches pytest
@@ -56,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     python = ensure_environment()
     if options.command == "setup":
         return 0
-    script = {"build": "build.py", "test": "run_tests.py"}[options.command]
     env = dict(os.environ, PATH=f"{VENV_DIR / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    if options.command == "dashboard":
+        return dashboard(python, env, options.args)
+    script = {"build": "build.py", "test": "run_tests.py"}[options.command]
     return subprocess.run(
         [str(python), str(PROJECT_DIR / "scripts" / script), *options.args], env=env, cwd=PROJECT_DIR, check=False
     ).returncode

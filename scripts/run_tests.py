@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
         env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(Path(scratch) / "lint.duckdb"))
-        stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests"])
-        stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests"])
+        stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
+        stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
         sqlfluff = [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses", "--processes", str(SQLFLUFF_PROCESSES)]
         stage("lint: sqlfluff", sqlfluff, env)
         parse = [DBT, "parse", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/conventions"]
