@@ -5,7 +5,8 @@
     python scripts/render_dashboards.py --warehouse FILE --out DIR   # screenshots elsewhere
 
 Starts `streamlit run dashboards/app.py` on a free port against the given (published) warehouse, and
-visits each page an exposure of type dashboard declares in dbt's manifest (its URL, port substituted).
+visits each page an exposure of type dashboard declares in dbt's manifest published beside it
+(`<warehouse>.manifest.json`, the one the app reads; its URL, port substituted).
 A page passes when Streamlit finished running its script, it shows no exception and no error alert,
 and every Vega-Lite chart the server sent for that run is drawn in the browser (a canvas or svg inside
 the chart element). The expected count comes from the server's own messages on the websocket, not
@@ -36,11 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from build import MANIFEST_SUFFIX
 from chromium import LAUNCH_ARGS, chromium_path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 APP = PROJECT_DIR / "dashboards" / "app.py"
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 SERVER_START_SECONDS = 60
 PAGE_TIMEOUT_SECONDS = 120
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -83,7 +84,9 @@ class PageResult:
 def dashboard_pages(manifest: Path) -> list[Page]:
     """The pages the dbt exposures of type dashboard declare, from their URLs' paths."""
     if not manifest.exists():
-        raise SystemExit(f"error: {manifest} not found: build first (python3 scripts/dev.py build) or run dbt parse")
+        raise SystemExit(
+            f"error: no dbt manifest at {manifest}: publish the warehouse with python3 scripts/dev.py build"
+        )
     exposures = json.loads(manifest.read_text(encoding="utf-8"))["exposures"].values()
     pages = []
     for exposure in sorted(exposures, key=lambda e: e["name"]):
@@ -294,12 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, required=True, help="published DuckDB file the app reads")
     parser.add_argument("--out", type=Path, help="screenshot folder (default: screenshots/ next to the warehouse)")
-    parser.add_argument("--manifest", type=Path, default=MANIFEST, help="dbt manifest with the exposures")
+    parser.add_argument("--manifest", type=Path, help="dbt manifest with the exposures (default: beside the warehouse)")
     parser.add_argument("--app", type=Path, default=APP, help="the Streamlit app")
     parser.add_argument("--timeout", type=float, default=PAGE_TIMEOUT_SECONDS, help="seconds allowed per page")
     options = parser.parse_args(argv)
     out_dir = options.out or options.warehouse.resolve().parent / "screenshots"
-    pages = dashboard_pages(options.manifest)
+    pages = dashboard_pages(options.manifest or options.warehouse.with_suffix(MANIFEST_SUFFIX))
     try:
         results = render_dashboards(options.warehouse, out_dir, pages, options.app, options.timeout)
     except (FileNotFoundError, RuntimeError) as error:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import render_dashboards
+from build import MANIFEST_SUFFIX
 from conftest import PROJECT_DIR
 from render_dashboards import Page, dashboard_pages
 
@@ -64,9 +65,8 @@ def test_the_renderer_fails_error_boxes_exceptions_undrawn_charts_and_unknown_pa
 
 
 def test_every_dashboard_page_renders_in_chromium(sample_warehouse: Path) -> None:
-    manifest = PROJECT_DIR / "target" / "manifest.json"
-    assert manifest.exists(), "the sample build writes target/manifest.json"
-    pages = dashboard_pages(manifest)
+    # the manifest the build published beside the warehouse: the one the app reads
+    pages = dashboard_pages(sample_warehouse.with_suffix(MANIFEST_SUFFIX))
     results = render_dashboards.render_dashboards(sample_warehouse, SCREENSHOTS, pages)
     render_dashboards.print_results(results)
 
