@@ -56,6 +56,11 @@ CHART_SELECTOR = '[data-testid="stVegaLiteChart"]'
 DRAWN_CHART_JS = f"""() => [...document.querySelectorAll('{CHART_SELECTOR}')]
     .filter(c => [...c.querySelectorAll('canvas, svg.marks')].some(m => m.getBoundingClientRect().width > 0))
     .length"""
+# Streamlit scrolls inside its own containers, so the document is one viewport high: the screenshot's height is
+# the tallest scrolling container's content.
+CONTENT_HEIGHT_JS = """() => Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
+    .map(e => e.scrollHeight))"""
 FINISHED_JS = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
 
@@ -156,6 +161,7 @@ class ScriptRun:
         self.finished: str | None = None
         self.page_not_found = False
         self.cached_references = 0
+        self.navigation: set[str] | None = None  # the url paths of the pages in the app's navigation
 
     def receive(self, payload: bytes | str) -> None:
         if isinstance(payload, str):
@@ -171,6 +177,8 @@ class ScriptRun:
                 self.chart_paths.add(tuple(message.metadata.delta_path))
         elif kind == "script_finished":
             self.finished = self._message.ScriptFinishedStatus.Name(message.script_finished)
+        elif kind == "navigation":
+            self.navigation = {p.url_pathname for p in message.navigation.app_pages}
         elif kind == "page_not_found":
             self.page_not_found = True
         elif kind == "ref_hash":  # a message the browser should already have cached: its content is unknown here
@@ -182,6 +190,7 @@ def render_pages(base_url: str, pages: list[Page], out_dir: Path | None, timeout
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
+    declared = {page.url_path for page in pages}
     results = []
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="chromium_profile_") as profile:
         browser = playwright.chromium.launch_persistent_context(
@@ -190,7 +199,7 @@ def render_pages(base_url: str, pages: list[Page], out_dir: Path | None, timeout
         try:
             for page in pages:
                 try:
-                    results.append(render_page(browser, base_url, page, out_dir, timeout))
+                    results.append(render_page(browser, base_url, page, declared, out_dir, timeout))
                 except PlaywrightError as error:
                     url = f"{base_url}/{page.url_path}"
                     results.append(PageResult(page, url, float("nan"), 0, 0, None, [f"browser: {error.message}"]))
@@ -199,7 +208,9 @@ def render_pages(base_url: str, pages: list[Page], out_dir: Path | None, timeout
     return results
 
 
-def render_page(browser, base_url: str, page: Page, out_dir: Path | None, timeout: float) -> PageResult:
+def render_page(
+    browser, base_url: str, page: Page, declared: set[str], out_dir: Path | None, timeout: float
+) -> PageResult:
     run = ScriptRun()
     tab = browser.new_page()
     tab.on("websocket", lambda ws: ws.on("framereceived", run.receive))
@@ -226,6 +237,11 @@ def render_page(browser, base_url: str, page: Page, out_dir: Path | None, timeou
         problems.append(f"{drawn} of the {sent} charts the server sent are drawn")
     if run.page_not_found:
         problems.append(f"Streamlit has no page at /{page.url_path}")
+    # A page reached by its URL must run inside the app's navigation, and that navigation must list exactly the
+    # declared pages: a `pages/` folder beside the app makes Streamlit run a page file alone, without the app.
+    if run.navigation != declared:
+        listed = sorted(run.navigation or [])
+        problems.append(f"the app's navigation lists the pages {listed}, the exposures {sorted(declared)}")
     if run.cached_references:
         problems.append(f"{run.cached_references} messages came as cache references: chart count unknown")
     for what, selector in ERROR_SELECTORS.items():
@@ -235,6 +251,8 @@ def render_page(browser, base_url: str, page: Page, out_dir: Path | None, timeou
     screenshot = None
     if out_dir is not None:
         screenshot = out_dir / f"{page.name}.png"
+        tab.set_viewport_size({**VIEWPORT, "height": max(VIEWPORT["height"], tab.evaluate(CONTENT_HEIGHT_JS))})
+        tab.wait_for_timeout(300)  # the charts re-lay out to the taller window
         tab.screenshot(path=str(screenshot), full_page=True)
     tab.close()
     return PageResult(page, url, seconds, sent, drawn, screenshot, problems)

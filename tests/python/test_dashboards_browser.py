@@ -45,7 +45,7 @@ def test_a_dashboard_exposure_without_url_is_an_error(tmp_path: Path) -> None:
 def test_the_renderer_fails_error_boxes_exceptions_undrawn_charts_and_unknown_pages(tmp_path: Path) -> None:
     warehouse = tmp_path / "stand_in.duckdb"
     warehouse.write_bytes(b"")  # the stand-in only shows the path it is given
-    names = ["error_box", "exception", "broken_chart", "nowhere"]
+    names = ["error_box", "exception", "broken_chart"]
     pages = [Page("charts", ""), *[Page(name, name) for name in names]]
     results = render_dashboards.render_dashboards(warehouse, tmp_path / "shots", pages, STANDIN_APP, timeout=20)
     by_name = {r.page.name: r for r in results}
@@ -59,9 +59,20 @@ def test_the_renderer_fails_error_boxes_exceptions_undrawn_charts_and_unknown_pa
     # the exception's own error box is not counted a second time
     assert by_name["exception"].problems == ["exception: RuntimeError: the page crashed"]
     assert by_name["broken_chart"].problems == ["1 of the 2 charts the server sent are drawn"]
-    assert by_name["nowhere"].problems == ["Streamlit has no page at /nowhere"]
     times = (tmp_path / "shots" / "render_times.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in times] == ["page", "charts", *names]
+
+
+def test_the_renderer_fails_pages_the_apps_navigation_does_not_have(tmp_path: Path) -> None:
+    warehouse = tmp_path / "stand_in.duckdb"
+    warehouse.write_bytes(b"")
+    pages = [Page("charts", ""), Page("nowhere", "nowhere")]
+    charts, nowhere = render_dashboards.render_dashboards(warehouse, None, pages, STANDIN_APP, timeout=20)
+    # the stand-in's navigation: its default page at the root and the three pages that break
+    listed = ["", "broken_chart", "error_box", "exception"]
+    navigation = f"the app's navigation lists the pages {listed}, the exposures ['', 'nowhere']"
+    assert charts.problems == [navigation]
+    assert nowhere.problems == ["Streamlit has no page at /nowhere", navigation]
 
 
 def test_every_dashboard_page_renders_in_chromium(sample_warehouse: Path) -> None:
