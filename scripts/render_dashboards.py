@@ -239,9 +239,14 @@ def render_page(
         problems.append(f"Streamlit has no page at /{page.url_path}")
     # A page reached by its URL must run inside the app's navigation, and that navigation must list exactly the
     # declared pages: a `pages/` folder beside the app makes Streamlit run a page file alone, without the app.
-    if run.navigation != declared:
-        listed = sorted(run.navigation or [])
-        problems.append(f"the app's navigation lists the pages {listed}, the exposures {sorted(declared)}")
+    navigation = run.navigation or set()
+    if navigation != declared:
+        extra, missing = [
+            sorted(f"/{path}" for path in paths) for paths in (navigation - declared, declared - navigation)
+        ]
+        problems.append(
+            f"the app's navigation has pages no exposure declares {extra} and lacks declared ones {missing}"
+        )
     if run.cached_references:
         problems.append(f"{run.cached_references} messages came as cache references: chart count unknown")
     for what, selector in ERROR_SELECTORS.items():

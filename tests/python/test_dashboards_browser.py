@@ -68,9 +68,9 @@ def test_the_renderer_fails_pages_the_apps_navigation_does_not_have(tmp_path: Pa
     warehouse.write_bytes(b"")
     pages = [Page("charts", ""), Page("nowhere", "nowhere")]
     charts, nowhere = render_dashboards.render_dashboards(warehouse, None, pages, STANDIN_APP, timeout=20)
-    # the stand-in's navigation: its default page at the root and the three pages that break
-    listed = ["", "broken_chart", "error_box", "exception"]
-    navigation = f"the app's navigation lists the pages {listed}, the exposures ['', 'nowhere']"
+    # the stand-in's navigation has three pages no exposure declares here, and no /nowhere
+    extra = ["/broken_chart", "/error_box", "/exception"]
+    navigation = f"the app's navigation has pages no exposure declares {extra} and lacks declared ones ['/nowhere']"
     assert charts.problems == [navigation]
     assert nowhere.problems == ["Streamlit has no page at /nowhere", navigation]
 
