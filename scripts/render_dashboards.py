@@ -246,6 +246,7 @@ def render_page(
         ]
         problems.append(
             f"the app's navigation has pages no exposure declares {extra} and lacks declared ones {missing}"
+            + (" (a pages/ folder beside the app makes Streamlit run the page file without the app)" if extra else "")
         )
     if run.cached_references:
         problems.append(f"{run.cached_references} messages came as cache references: chart count unknown")

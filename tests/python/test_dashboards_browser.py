@@ -70,7 +70,10 @@ def test_the_renderer_fails_pages_the_apps_navigation_does_not_have(tmp_path: Pa
     charts, nowhere = render_dashboards.render_dashboards(warehouse, None, pages, STANDIN_APP, timeout=20)
     # the stand-in's navigation has three pages no exposure declares here, and no /nowhere
     extra = ["/broken_chart", "/error_box", "/exception"]
-    navigation = f"the app's navigation has pages no exposure declares {extra} and lacks declared ones ['/nowhere']"
+    navigation = (
+        f"the app's navigation has pages no exposure declares {extra} and lacks declared ones ['/nowhere']"
+        " (a pages/ folder beside the app makes Streamlit run the page file without the app)"
+    )
     assert charts.problems == [navigation]
     assert nowhere.problems == ["Streamlit has no page at /nowhere", navigation]
 
