@@ -150,10 +150,6 @@ def chart(figure: alt.Chart, model: str, column: str) -> None:
     st.caption(f"{found.kpi_id or ''} {model}.{column}: {found.description}".strip())
 
 
-def quarter_label(day: dt.date) -> str:
-    return f"FQ starting {day:%Y-%m-%d}"
-
-
 @dataclass(frozen=True)
 class Filters:
     quarter: dt.date

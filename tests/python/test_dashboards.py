@@ -416,7 +416,7 @@ def test_each_page_reads_exactly_what_its_exposure_declares(manifest: dict, choi
     exposure = manifest["exposures"][f"exposure.sales_kpis.{url_path}"]
     declared = {manifest["nodes"][node]["name"] for node in exposure["depends_on"]["nodes"]}
     read: set[str] = set()
-    for choice in choices.values():
+    for choice in (choices["default"], choices["rep"]):  # all reps (team funnels) and one rep (the rep's funnel)
         shared.TABLES_READ.clear()
         run_page(url_path, choice)
         read |= shared.TABLES_READ
@@ -440,3 +440,20 @@ def test_without_a_published_warehouse_every_page_says_what_to_run(tmp_path: Pat
     assert len(page.error) == 1
     assert "python3 scripts/dev.py build" in page.error[0].value
     assert str(tmp_path / "nothing_here.duckdb") in page.error[0].value
+
+
+def test_the_app_navigates_to_every_page(choices) -> None:
+    """dashboards/app.py (what `streamlit run` starts) opens on the first page and reaches every other one; the
+    quarter and team chosen on the first page carry over."""
+    page = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=TIMEOUT).run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert [t.value for t in page.title] == [app.PAGES[0][1]]
+    chosen = choices["team"]
+    page.selectbox(key="_quarter").select(chosen.quarter).run()
+    page.selectbox(key="_team").select(chosen.team).run()
+    for file, title, _url_path in app.PAGES[1:]:
+        page.switch_page(f"pages/{file}").run()
+        assert not page.exception, [e.value for e in page.exception]
+        assert [t.value for t in page.title] == [title]
+        assert page.selectbox(key="_quarter").value == chosen.quarter
+        assert page.selectbox(key="_team").value == chosen.team

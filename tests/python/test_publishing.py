@@ -143,8 +143,10 @@ def test_first_build_publishes_and_ends_with_a_summary(concurrent: Concurrent) -
     assert "[build]   Lead.csv: " in first.stdout
     assert "[build]   dbt build: models " in first.stdout
     assert "\x1b[" not in first.stdout, "no terminal control codes when stdout is not a terminal"
-    # nothing else stays next to the published file: no lock, no hidden build files
-    assert others(concurrent.publish.parent) == ["data_docs", "logs", "sales_kpis.duckdb"]
+    # nothing else stays next to the published file but dbt's manifest of the build: no lock, no hidden build files
+    assert others(concurrent.publish.parent) == ["data_docs", "logs", "sales_kpis.duckdb", "sales_kpis.manifest.json"]
+    manifest = json.loads(concurrent.publish.with_suffix(".manifest.json").read_text())
+    assert manifest["metadata"]["project_name"] == "sales_kpis" and "model.sales_kpis.dim_reps" in manifest["nodes"]
 
 
 def personal_values() -> set[str]:
