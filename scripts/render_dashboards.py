@@ -8,8 +8,9 @@ Starts `streamlit run dashboards/app.py` on a free port against the given (publi
 visits each page an exposure of type dashboard declares in dbt's manifest published beside it
 (`<warehouse>.manifest.json`, the one the app reads; its URL, port substituted).
 A page passes when Streamlit finished running its script, it shows no exception and no error alert,
-and every Vega-Lite chart the server sent for that run is drawn in the browser (a canvas or svg inside
-the chart element). The expected count comes from the server's own messages on the websocket, not
+Streamlit found the page and ran it inside the app's navigation (which lists exactly the declared
+pages), and every Vega-Lite chart the server sent for that run is drawn in the browser (a canvas or
+svg inside the chart element). The expected count comes from the server's own messages on the websocket, not
 from a number kept here. A full-page screenshot of each page goes to DIR (default: `screenshots/`
 next to the warehouse file), and each page's render time (from navigation to the last chart drawn)
 is printed. Exit code 0 only when every page passed.
