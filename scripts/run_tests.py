@@ -10,8 +10,10 @@
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
 4. pytest (tests/python): generator determinism, the broken-export corpus,
-   the published file, and the numbers; tests that only read a build of the
-   sample read the one of stage 2 (SALES_KPIS_TEST_WAREHOUSE).
+   the published file, the numbers, and the dashboards in headless Chromium
+   (Debian's package, installed before the build when /usr/bin/chromium is
+   missing); tests that only read a build of the sample read the one of
+   stage 2 (SALES_KPIS_TEST_WAREHOUSE).
 
     python scripts/run_tests.py                 # everything (what CI runs)
     python scripts/run_tests.py --skip-postgres  # quicker local loop
@@ -128,6 +130,9 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
         bouncer = [conventions_checker(), "run", "--config-file", "dbt-bouncer.yml", "--show-all-failures"]
         stage("conventions: dbt parse", parse, env)
         stage("conventions: layer rules (dbt-bouncer)", bouncer, dict(env, COLUMNS="200"))
+
+        # The dashboards' browser test needs Debian's chromium: installed here (as root) when missing.
+        stage("setup: Chromium (Debian package)", [PYTHON, "scripts/chromium.py"])
 
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
         stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
