@@ -150,6 +150,26 @@ def chart(figure: alt.Chart, model: str, column: str) -> None:
     st.caption(f"{found.kpi_id or ''} {model}.{column}: {found.description}".strip())
 
 
+def team_trend_against_target(
+    frame: pd.DataFrame, period: str, actual: str, target: str, value_title: str, tooltip_format: str = ""
+) -> alt.Chart:
+    """Lines per team over `period`: the actual column solid, its target dashed."""
+    long = frame.melt(id_vars=["team", period], value_vars=[actual, target], var_name="measure", value_name="value")
+    long[period] = pd.to_datetime(long[period])
+    value = alt.Tooltip("value:Q", title=value_title, format=tooltip_format) if tooltip_format else "value"
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{period}:T", title=period.removesuffix("_start_date").replace("_", " ")),
+            y=alt.Y("value:Q", title=value_title),
+            color="team:N",
+            strokeDash=alt.StrokeDash("measure:N", title="actual / target"),
+            tooltip=["team", f"{period}:T", "measure", value],
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Filters:
     quarter: dt.date

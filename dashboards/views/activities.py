@@ -1,7 +1,5 @@
 """Team activities: activity points per week against target (A1), and each rep's activities in the quarter."""
 
-import altair as alt
-import pandas as pd
 import shared
 import streamlit as st
 
@@ -27,23 +25,8 @@ if filters:
     if filters.team:
         teams = teams[teams["team"] == filters.team]
     st.subheader("Activity points per week against target")
-    weeks = teams.melt(
-        id_vars=["team", "week_start_date"],
-        value_vars=["activity_points", "activity_points_target"],
-        var_name="measure",
-        value_name="points",
-    )
-    weeks["week_start_date"] = pd.to_datetime(weeks["week_start_date"])
-    figure = (
-        alt.Chart(weeks)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("week_start_date:T", title="week"),
-            y=alt.Y("points:Q", title="activity points"),
-            color="team:N",
-            strokeDash=alt.StrokeDash("measure:N", title="points / target"),
-            tooltip=["team", "week_start_date:T", "measure", "points"],
-        )
+    figure = shared.team_trend_against_target(
+        teams, "week_start_date", "activity_points", "activity_points_target", "activity points"
     )
     shared.chart(figure, TEAM, "activity_points")
     shared.table(

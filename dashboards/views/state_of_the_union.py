@@ -41,23 +41,8 @@ if filters:
                 shared.metric(SCORECARD, name, text, value, fmt, delta)
 
     st.subheader("Won amount against target, by quarter")
-    trend = teams.melt(
-        id_vars=["team", "fiscal_quarter_start_date"],
-        value_vars=["won_amount", "won_amount_target"],
-        var_name="measure",
-        value_name="amount",
-    )
-    trend["fiscal_quarter_start_date"] = pd.to_datetime(trend["fiscal_quarter_start_date"])
-    figure = (
-        alt.Chart(trend)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("fiscal_quarter_start_date:T", title="fiscal quarter"),
-            y=alt.Y("amount:Q", title="amount"),
-            color="team:N",
-            strokeDash=alt.StrokeDash("measure:N", title="won / target"),
-            tooltip=["team", "fiscal_quarter_start_date:T", "measure", alt.Tooltip("amount:Q", format=",.0f")],
-        )
+    figure = shared.team_trend_against_target(
+        teams, "fiscal_quarter_start_date", "won_amount", "won_amount_target", "amount", ",.0f"
     )
     shared.chart(figure, SCORECARD, "won_amount_attainment")
 
