@@ -191,6 +191,14 @@ def query(semantic_manifest: dict, mart_frames: dict[str, pd.DataFrame], sample_
 
         yield run
         adapter.cleanup_connections()
+        # dbt-duckdb keeps the database open in a class-wide environment until the process ends; close it, or a
+        # later test in this pytest process opening the same file (with another configuration) is refused
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
 
 
 def metric_kpi_ids(semantic_manifest: dict) -> dict[str, str | None]:
