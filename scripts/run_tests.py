@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """The whole test suite, in the order a failure is cheapest to find:
 
-1. lint: ruff (Python) and sqlfluff with the dbt templater (SQL models); the
+0. ruff (Python); then two lanes side by side (each stage mostly keeps one
+   core busy; each lane prints a stage's output when the stage ends, and stops
+   at its first failure, the other lane after its current stage):
+   lane 1 is stage 1, then stage 3; lane 2 is stage 2;
+1. lint: sqlfluff with the dbt templater (SQL models); the
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
@@ -9,7 +13,7 @@
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
-4. pytest (tests/python): generator determinism, the broken-export corpus,
+4. once both lanes passed, pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, the numbers, and the dashboards in headless Chromium
    (Debian's package, installed before the build when /usr/bin/chromium is
    missing); tests that only read a build of the sample read the one of
@@ -33,7 +37,9 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -64,20 +70,66 @@ class StageFailed(Exception):
         self.returncode = returncode
 
 
-def stage(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
-    print(f"\n=== {title}\n$ {shlex.join(command)}", flush=True)
+# lanes print a stage's whole output at once, so that the two lanes' outputs do not interleave
+PRINT_LOCK = threading.Lock()
+
+
+def stage(title: str, command: list[str], env: dict[str, str] | None = None, capture: bool = False) -> None:
+    """Run one stage; with capture, its output is held in a file and printed, whole, when it ends."""
+    header = f"\n=== {title}\n$ {shlex.join(command)}"
+    if not capture:
+        print(header, flush=True)
     started = time.monotonic()
-    try:
-        result = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False)
-    except BaseException:
-        TIMES.append((title, "interrupted", time.monotonic() - started))
-        raise
-    verdict = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
-    seconds = time.monotonic() - started
-    TIMES.append((title, verdict, seconds))
-    print(f"=== {title}: {verdict} in {seconds:.0f}s", flush=True)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
+        try:
+            result = subprocess.run(
+                command,
+                cwd=PROJECT_DIR,
+                env=env,
+                check=False,
+                stdout=output if capture else None,
+                stderr=subprocess.STDOUT if capture else None,
+            )
+        except BaseException:
+            TIMES.append((title, "interrupted", time.monotonic() - started))
+            raise
+        verdict = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+        seconds = time.monotonic() - started
+        TIMES.append((title, verdict, seconds))
+        with PRINT_LOCK:
+            if capture:
+                output.seek(0)
+                print(header, flush=True)
+                sys.stdout.write(output.read())
+            print(f"=== {title}: {verdict} in {seconds:.0f}s", flush=True)
     if result.returncode != 0:
         raise StageFailed(result.returncode)
+
+
+def side_by_side(*lanes: list[Callable[[], None]]) -> None:
+    """Run each lane (a list of stages) in a thread of its own. A lane stops at its first failure; the others
+    finish the stage they are in and start no other. Raises the first failure once every lane has stopped."""
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def run(lane: list[Callable[[], None]]) -> None:
+        for step in lane:
+            if stop.is_set():
+                return
+            try:
+                step()
+            except BaseException as error:
+                failures.append(error)
+                stop.set()
+                return
+
+    threads = [threading.Thread(target=run, args=(lane,), daemon=True) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def print_times(started: float) -> None:
@@ -121,37 +173,58 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
-        env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(Path(scratch) / "lint.duckdb"))
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
-        sqlfluff = [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses", "--processes", str(SQLFLUFF_PROCESSES)]
-        stage("lint: sqlfluff", sqlfluff, env)
-        parse = [DBT, "parse", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/conventions"]
-        bouncer = [conventions_checker(), "run", "--config-file", "dbt-bouncer.yml", "--show-all-failures"]
-        stage("conventions: dbt parse", parse, env)
-        stage("conventions: layer rules (dbt-bouncer)", bouncer, dict(env, COLUMNS="200"))
-
-        # The dashboards' browser test needs Debian's chromium: installed here (as root) when missing.
-        stage("setup: Chromium (Debian package)", [PYTHON, "scripts/chromium.py"])
-
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
-        stage("build: main job on DuckDB", [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)])
-        semantic_layer_stages(warehouse)
-
+        lint_lane = lint_stages(Path(scratch))
         if not skip_postgres:
-            # The sample lands with COPY as a user's folder would (crm_export_dir set disables the sample seeds).
-            dbt_vars = json.dumps({"crm_export_dir": str(SAMPLE_EXPORT)})
-            dbt_build = [DBT, "build", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/postgres"]
-            dbt_build += ["--vars", dbt_vars]
-            mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]
-            mart_suites += ["--manifest", "target/postgres/manifest.json"]
-            both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)}"
-            postgres = [PYTHON, "scripts/local_postgres.py", "--land-export", str(SAMPLE_EXPORT)]
-            postgres += ["--", "sh", "-c", both]
-            stage("build: PostgreSQL 15, then its mart suites", postgres)
+            lint_lane.append(postgres_stage)
+        build_lane = [
+            # The dashboards' browser test needs Debian's chromium: installed here (as root) when missing.
+            lambda: stage("setup: Chromium (Debian package)", [PYTHON, "scripts/chromium.py"], capture=True),
+            lambda: stage(
+                "build: main job on DuckDB",
+                [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)],
+                capture=True,
+            ),
+            lambda: semantic_layer_stages(warehouse),
+        ]
+        side_by_side(lint_lane, build_lane)
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
         stage("pytest", [PYTHON, "-m", "pytest", *PYTEST_OPTIONS, *pytest_args], env)
+
+
+def lint_stages(scratch: Path) -> list[Callable[[], None]]:
+    """sqlfluff, then dbt parse and dbt-bouncer's layer rules on its manifest."""
+    # dbt's own log of this lane goes to logs/lint/: the other lane's dbt writes logs/ at the same time
+    env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(scratch / "lint.duckdb"), DBT_LOG_PATH="logs/lint")
+    sqlfluff = [PYTHON, "-m", "sqlfluff", "lint", "models", "analyses", "--processes", str(SQLFLUFF_PROCESSES)]
+    parse = [DBT, "parse", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/conventions"]
+    return [
+        lambda: stage("lint: sqlfluff", sqlfluff, env, capture=True),
+        lambda: stage("conventions: dbt parse", parse, env, capture=True),
+        lambda: stage(
+            "conventions: layer rules (dbt-bouncer)",
+            [conventions_checker(), "run", "--config-file", "dbt-bouncer.yml", "--show-all-failures"],
+            dict(env, COLUMNS="200"),
+            capture=True,
+        ),
+    ]
+
+
+def postgres_stage() -> None:
+    """The sample lands with COPY as a user's folder would (crm_export_dir set disables the sample seeds)."""
+    dbt_vars = json.dumps({"crm_export_dir": str(SAMPLE_EXPORT)})
+    dbt_build = [DBT, "build", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/postgres"]
+    dbt_build += ["--vars", dbt_vars]
+    mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]
+    mart_suites += ["--manifest", "target/postgres/manifest.json"]
+    both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)}"
+    postgres = [PYTHON, "scripts/local_postgres.py", "--land-export", str(SAMPLE_EXPORT)]
+    postgres += ["--", "sh", "-c", both]
+    env = dict(os.environ, DBT_LOG_PATH="logs/postgres")
+    stage("build: PostgreSQL 15, then its mart suites", postgres, env, capture=True)
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
@@ -165,11 +238,11 @@ def semantic_layer_stages(warehouse: Path) -> None:
         DBT_PROFILES_DIR=str(PROJECT_DIR),
     )
     SEMANTIC_MANIFEST.unlink(missing_ok=True)
-    stage("semantic layer: dbt parse", [DBT, "parse", "--project-dir", ".", "--profiles-dir", "."], env)
+    stage("semantic layer: dbt parse", [DBT, "parse", "--project-dir", ".", "--profiles-dir", "."], env, capture=True)
     if not SEMANTIC_MANIFEST.exists():
         print(f"dbt parse wrote no {SEMANTIC_MANIFEST.relative_to(PROJECT_DIR)}", flush=True)
         raise StageFailed(1)
-    stage("semantic layer: mf validate-configs", [MF, "validate-configs", "--show-all"], env)
+    stage("semantic layer: mf validate-configs", [MF, "validate-configs", "--show-all"], env, capture=True)
 
 
 if __name__ == "__main__":

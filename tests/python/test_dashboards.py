@@ -161,7 +161,7 @@ def test_state_of_the_union(sql, choices, variant: str) -> None:
     expected = []
     for row in teams.itertuples():
         expected += [
-            ("Won amount", whole(row.won_amount)),
+            ("Won amount (F10)", whole(row.won_amount)),
             ("Won amount vs target (F10)", share(row.won_amount_attainment)),
             ("Win rate (F5)", share(row.win_rate_by_count)),
             ("Forecast realisation (F9)", share(row.forecast_realisation)),
