@@ -41,8 +41,11 @@ if filters:
                 shared.metric(SCORECARD, name, text, value, fmt, delta)
 
     st.subheader("Won amount against target, by quarter")
+    # the trend ends with the as-of date's quarter (the scorecard also has the next one, with nothing won yet)
+    last_quarter = max(filters.quarters["fiscal_quarter_start_date"])
+    trend = teams[teams["fiscal_quarter_start_date"] <= last_quarter]
     figure = shared.team_trend_against_target(
-        teams, "fiscal_quarter_start_date", "won_amount", "won_amount_target", "amount", ",.0f"
+        trend, "fiscal_quarter_start_date", "won_amount", "won_amount_target", "amount", ",.0f"
     )
     shared.chart(figure, SCORECARD, "won_amount_attainment")
 
