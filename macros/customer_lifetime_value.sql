@@ -20,9 +20,9 @@
         -- C3's churn over the trailing 12 months, with C3's formula (macro customer_retention)
         {{ customer_churn_rate() }} as annual_churn_rate,
         cast(lifetime_years as {{ dbt.type_numeric() }}) as customer_lifetime_years,
-        -- value x frequency = won_amount / buying_customers
+        -- value x frequency = won_amount / buying_customers; multiplied before dividing, so no engine rounds the quotient first
         cast(
-            1.0 * won_amount / nullif(buying_customers, 0) * lifetime_years
+            1.0 * won_amount * lifetime_years / nullif(buying_customers, 0)
             as {{ dbt.type_numeric() }}
         ) as customer_lifetime_value
     from (
