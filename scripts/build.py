@@ -15,12 +15,14 @@ facts only within their lookback window (var incremental_lookback_days; README,
 as-of date is earlier than the last build's, everything is rebuilt. The
 published file itself is only read: a failed build leaves it as it was.
 
-A BI tool reading the published file never sees a half-built warehouse: the
-build happens in a hidden file next to it, and the rename that publishes it is
-atomic. A failed run (invalid export, failing dbt test) deletes that file and
-leaves the published one byte-for-byte as it was. One build at a time per
-publish path (a lock); the published file holds no raw export and no personal
-data (see scripts/publishing.py).
+A BI tool reading the published file never sees a half-built warehouse: dbt
+builds in target/building/sales_kpis.duckdb (always that path, so dbt parses
+only what changed since the last build), the copy that is published is written
+in a hidden file next to the publish path, and the rename that publishes it is
+atomic. A failed run (invalid export, failing dbt test) deletes both and leaves
+the published one byte-for-byte as it was. One build at a time per publish
+path and per target folder (locks); the published file holds no raw export and
+no personal data (see scripts/publishing.py).
 
 It shows its phases as they run (a live display on a terminal, plain lines
 otherwise) and ends with a summary; dbt's full log goes to logs/ next to the
@@ -59,13 +61,16 @@ from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
     STORAGE_VERSION,
+    BuildFolderLock,
     PublishBlocked,
     PublishBusy,
     PublishLock,
+    build_file,
     building_path,
     check_not_open_for_writing,
     published_raw_row_counts,
     quarantine_stale_wal,
+    remove_killed_build,
     remove_leftovers,
     utc_now,
     write_published_copy,
@@ -76,6 +81,8 @@ SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
 # dbt's target folder (manifest.json, run_results.json): target/, or DBT_TARGET_PATH when set (dbt reads it too),
 # so that builds running side by side, as the tests do, keep their artifacts apart
 TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target")
+# dbt builds in one DuckDB file here (publishing.build_file), one build at a time (publishing.BuildFolderLock).
+BUILD_FOLDER = TARGET_DIR / "building"
 DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
 # Great Expectations Data Docs and dbt's logs are written next to the published warehouse.
 DOCS_DIR_NAME = "data_docs"
@@ -344,10 +351,10 @@ def build(
     full_refresh: bool = False,
 ) -> dict[str, object]:
     """Build and publish; the caller holds the lock on publish_path."""
-    for leftover in remove_leftovers(publish_path):
+    for leftover in remove_leftovers(publish_path) + remove_killed_build(BUILD_FOLDER):
         display.detail(f"removed {leftover.name}, left by a build that was killed")
     check_not_open_for_writing(publish_path)
-    work = building_path(publish_path)
+    work = build_file(BUILD_FOLDER)
     out = building_path(publish_path, ".publish")
     log_path = publish_path.parent / LOGS_DIR_NAME / f"build-{utc_now():%Y%m%dT%H%M%SZ}.log"
     result: dict[str, object] = {"log": None}
@@ -391,10 +398,10 @@ def build(
             checked.close()
             con.close()
 
-        dbt_vars = {"crm_export_dir": str(export_dir) if export_dir else None}
+        # with crm_export_landed, dbt_project.yml disables the sample seeds: the loader landed the user's files
+        dbt_vars: dict[str, object] = {"crm_export_landed": True} if export_dir else {}
         if as_of_date:
             dbt_vars["as_of_date"] = as_of_date
-        # with crm_export_dir set, dbt_project.yml disables the sample seeds: the loader landed the user's files
         with display.phase(f"dbt build ({mode})"):
             result["log"] = log_path
             failed = None
@@ -586,11 +593,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     publish_path.parent.mkdir(parents=True, exist_ok=True)
     lock = PublishLock(publish_path)
+    folder_lock = BuildFolderLock(BUILD_FOLDER)
     display = Display(verbose=options.verbose)
     ok = False
     try:
         with display:
             lock.acquire(wait=options.wait, on_wait=display.detail)
+            folder_lock.acquire(wait=options.wait, on_wait=display.detail)
             result = build(export_dir, publish_path, options.as_of_date, display, options.full_refresh)
             lines = summary(publish_path, result, display, started)
         ok = True
@@ -605,6 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {nothing}")
         return 1
     finally:
+        folder_lock.release()
         lock.release()
         if options.timings_json:
             write_timings(options.timings_json, display, ok, started)

@@ -3,7 +3,7 @@
 
     python scripts/local_postgres.py -- dbt build
     python scripts/local_postgres.py --land-export seeds/sample_export -- \
-        dbt build --vars '{"crm_export_dir": "seeds/sample_export"}'
+        dbt build --vars '{"crm_export_landed": true}'
 
 Runs the command with SALES_KPIS_PG_* pointing at a fresh server (database
 `sales_kpis`, trust authentication on 127.0.0.1 only), then stops the server
@@ -14,7 +14,7 @@ the server runs as the `postgres` system user that Debian's packages create.
 PostgreSQL's COPY, each column as text, the way scripts/load_export.py lands
 a user's folder in DuckDB: seconds, where `dbt seed` inserts the sample's
 100,000 rows through agate and parameter lists for minutes. With the
-crm_export_dir var set, dbt_project.yml disables the sample seeds and staging
+crm_export_landed var true, dbt_project.yml disables the sample seeds and staging
 reads the landed tables. The folder must be a valid export (the DuckDB build
 checks the same files with the admission gate); this only loads it.
 """

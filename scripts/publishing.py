@@ -8,8 +8,12 @@ scripts/build.py calls these in this order:
    A second build to the same path stops at once with `PublishBusy` naming
    the holder (or waits for it with `--wait`). The kernel drops the lock when
    its holder dies, even by SIGKILL, so a crashed build never blocks the next.
-2. `remove_leftovers()`: hidden `.<name>.building-<pid>*` files (+ `.wal`) of
-   builds whose process is gone.
+2. `BuildFolderLock(<target>/building).acquire()`: dbt builds in one file
+   there, `build_file()`, whose path never changes (dbt then parses only what
+   changed since the last build); one build per target folder at a time.
+   `remove_killed_build()` deletes what a killed build left in it, and
+   `remove_leftovers()` the hidden `.<name>.building-<pid>*` files (+ `.wal`)
+   a killed build left beside the publish path.
 3. `check_not_open_for_writing()`: a program holding the published file open
    read-write (a BI tool, a notebook) would write its own `.wal` beside the new
    file; the build stops with `PublishBlocked` instead, before and again just
@@ -51,6 +55,8 @@ RAW_SCHEMA = "crm_export"
 BUILD_INFO_SCHEMA = "build_info"
 # Schemas of the dbt build that are not published (personal data, dbt's empty default schema).
 UNPUBLISHED_SCHEMAS = (RAW_SCHEMA, "main")
+# The file dbt builds in, in dbt's target folder (build_file()).
+BUILD_FILE_NAME = "sales_kpis.duckdb"
 
 
 class PublishBusy(Exception):
@@ -95,11 +101,11 @@ class PublishLock:
                 if not wait:
                     os.close(fd)
                     raise PublishBusy(
-                        f"another build is publishing to {self.publish_path}: {holder} (lock file {self.path}). "
+                        f"{self.busy_message(holder)} (lock file {self.path}). "
                         "Let it finish, or run again with --wait to queue behind it."
                     ) from None
                 if on_wait:
-                    on_wait(f"waiting for the build publishing to {self.publish_path} ({holder}) to finish")
+                    on_wait(self.waiting_message(holder))
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 same_file = os.stat(self.path).st_ino == os.fstat(fd).st_ino
@@ -120,10 +126,55 @@ class PublishLock:
         os.close(self.fd)
         self.fd = None
 
+    def busy_message(self, holder: str) -> str:
+        return f"another build is publishing to {self.publish_path}: {holder}"
+
+    def waiting_message(self, holder: str) -> str:
+        return f"waiting for the build publishing to {self.publish_path} ({holder}) to finish"
+
+
+class BuildFolderLock(PublishLock):
+    """An exclusive lock on the build folder in dbt's target folder, whatever the publish path.
+
+    dbt writes its target folder (manifest.json, run_results.json, its partial
+    parse) and the build file in it: one build at a time per target folder.
+    Builds side by side from one checkout give each its own DBT_TARGET_PATH.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.publish_path = folder
+        self.path = folder / ".lock"
+        self.fd = None
+
+    def busy_message(self, holder: str) -> str:
+        return (
+            f"another build of this project is writing dbt's build folder {self.publish_path}: {holder}. "
+            "Builds side by side need a DBT_TARGET_PATH each"
+        )
+
+    def waiting_message(self, holder: str) -> str:
+        return f"waiting for the build writing {self.publish_path} ({holder}) to finish"
+
 
 def building_path(publish_path: Path, suffix: str = "") -> Path:
     """The hidden file a build writes next to the publish path (same folder, so the final rename is atomic)."""
     return publish_path.with_name(f".{publish_path.stem}.building-{os.getpid()}{suffix}{publish_path.suffix}")
+
+
+def build_file(build_folder: Path) -> Path:
+    """The DuckDB file dbt builds in: always the same path and name (its database name, `sales_kpis`), so dbt's
+    profile does not change from build to build and dbt parses only what changed (partial parsing)."""
+    return build_folder / BUILD_FILE_NAME
+
+
+def remove_killed_build(build_folder: Path) -> list[Path]:
+    """Delete the build file (+ .wal) a killed build left; call it holding the BuildFolderLock."""
+    leftovers = [build_file(build_folder), Path(f"{build_file(build_folder)}.wal")]
+    removed = [path for path in leftovers if path.exists()]
+    for path in removed:
+        path.unlink()
+    return removed
 
 
 def pid_alive(pid: int) -> bool:

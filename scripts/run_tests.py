@@ -214,8 +214,8 @@ def lint_stages(scratch: Path) -> list[Callable[[], None]]:
 
 
 def postgres_stage() -> None:
-    """The sample lands with COPY as a user's folder would (crm_export_dir set disables the sample seeds)."""
-    dbt_vars = json.dumps({"crm_export_dir": str(SAMPLE_EXPORT)})
+    """The sample lands with COPY as a user's folder would (crm_export_landed true disables the sample seeds)."""
+    dbt_vars = json.dumps({"crm_export_landed": True})
     dbt_build = [DBT, "build", "--project-dir", ".", "--profiles-dir", ".", "--target-path", "target/postgres"]
     dbt_build += ["--vars", dbt_vars]
     mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]

@@ -25,6 +25,8 @@ import pytest
 from conftest import PROJECT_DIR, SCRIPTS, BuildResult, run_build, sha256
 
 SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
+# dbt's target folder of this test process (conftest.py sets DBT_TARGET_PATH per worker); builds run in it.
+TARGET_DIR = Path(os.environ["DBT_TARGET_PATH"])
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 PHONE = r"\+\d{1,3}[ ./-]?\(?\d{1,4}\)?([ ./-]?\d{2,}){1,4}"
 
@@ -242,14 +244,15 @@ def test_killed_build_is_cleaned_up_by_the_next_one(tmp_path: Path) -> None:
     finally:
         build.kill()
     wait_for(lambda: not running(dbt), 30, f"dbt (pid {dbt}) to end with its parent")
-    building = f".sales_kpis.building-{build.pid}.duckdb"
-    assert building in others(publish.parent)
+    building = TARGET_DIR / "building" / "sales_kpis.duckdb"
+    assert building.exists()
 
     empty = tmp_path / "empty_export"
     empty.mkdir()
     result = run_build(publish, empty)
     assert result.returncode == 1, result.output
-    assert f"[build]   removed {building}, left by a build that was killed" in result.stdout
+    assert "[build]   removed sales_kpis.duckdb, left by a build that was killed" in result.stdout
+    assert not building.exists()
     assert "error: Opportunity.csv: required file is missing" in result.stderr
     assert others(publish.parent, "data_docs", "logs") == []
 
@@ -421,3 +424,24 @@ def test_wait_queues_behind_the_holder(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert f"(pid {os.getpid()} on host {socket.gethostname()}, started " in "".join(lines)
     assert "error: Opportunity.csv: required file is missing" in build.stderr.read()
+
+
+def test_second_build_from_the_same_target_folder_stops_with_a_message(tmp_path: Path) -> None:
+    """Two publish paths, one target folder: the build file there is held by the first; the second says so."""
+    from publishing import BuildFolderLock
+
+    held = BuildFolderLock(TARGET_DIR / "building")
+    held.acquire()
+    empty = tmp_path / "empty_export"
+    empty.mkdir()
+    try:
+        result = run_build(tmp_path / "other" / "sales_kpis.duckdb", empty)
+    finally:
+        held.release()
+    assert result.returncode == 1, result.output
+    assert (
+        f"error: another build of this project is writing dbt's build folder {TARGET_DIR / 'building'}: "
+        f"pid {os.getpid()} on host {socket.gethostname()}" in result.stderr
+    )
+    assert "Builds side by side need a DBT_TARGET_PATH each" in result.stderr
+    assert "required file is missing" not in result.stderr  # it stopped before reading the export
