@@ -9,7 +9,8 @@
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
    publish) into a scratch file, never over your own published warehouse;
-   then the semantic layer: `mf validate-configs` (MetricFlow) against that build;
+   then the semantic layer: `mf validate-configs` (MetricFlow) against that build
+   (on the semantic manifest its dbt build wrote);
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
@@ -46,7 +47,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
 MF = str(Path(sys.executable).parent / "mf")
-# mf reads this fixed path (no option moves it) and silently uses a stale file, so the stage rewrites it
+# mf reads this fixed path (no option moves it) and silently uses a stale file: removed before the main job
 SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
 # dbt-bouncer needs DuckDB 1.x and the project DuckDB 2.x: it lives in a virtual environment of its own.
 CONVENTIONS_REQUIREMENTS = PROJECT_DIR / "requirements-conventions.txt"
@@ -176,6 +177,7 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
+        SEMANTIC_MANIFEST.unlink(missing_ok=True)  # the main job's dbt build writes it again
         lint_lane = lint_stages(Path(scratch))
         if not skip_postgres:
             lint_lane.append(postgres_stage)
@@ -228,20 +230,23 @@ def postgres_stage() -> None:
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
-    """`mf validate-configs` on the build just published: a fresh parse whose relations name that file (the
-    build's own manifest names the hidden build file), then the semantic checks and the checks against the
-    warehouse (read-only, profile target 'published')."""
+    """`mf validate-configs` on the build just published: the semantic checks and the checks against the
+    warehouse (read-only, profile target 'published'). mf reads target/semantic_manifest.json, which the
+    main job's dbt build wrote (removed before it, so never a stale one); its relations name the database
+    `sales_kpis`, the build file's name, which is the published file's name too."""
+    if not SEMANTIC_MANIFEST.exists():
+        print(f"the main job's dbt build wrote no {SEMANTIC_MANIFEST.relative_to(PROJECT_DIR)}", flush=True)
+        raise StageFailed(1)
+    databases = {m["node_relation"]["database"] for m in json.loads(SEMANTIC_MANIFEST.read_text())["semantic_models"]}
+    if databases != {warehouse.stem}:
+        print(f"{SEMANTIC_MANIFEST} names databases {sorted(databases)}, not {warehouse.stem}", flush=True)
+        raise StageFailed(1)
     env = dict(
         os.environ,
         SALES_KPIS_TARGET="published",
         SALES_KPIS_PUBLISHED_PATH=str(warehouse),
         DBT_PROFILES_DIR=str(PROJECT_DIR),
     )
-    SEMANTIC_MANIFEST.unlink(missing_ok=True)
-    stage("semantic layer: dbt parse", [DBT, "parse", "--project-dir", ".", "--profiles-dir", "."], env, capture=True)
-    if not SEMANTIC_MANIFEST.exists():
-        print(f"dbt parse wrote no {SEMANTIC_MANIFEST.relative_to(PROJECT_DIR)}", flush=True)
-        raise StageFailed(1)
     stage("semantic layer: mf validate-configs", [MF, "validate-configs", "--show-all"], env, capture=True)
 
 
