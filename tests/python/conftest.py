@@ -20,6 +20,13 @@ SCRIPTS = PROJECT_DIR / "scripts"
 SAMPLE = PROJECT_DIR / "seeds" / "sample_export"
 sys.path.insert(0, str(SCRIPTS))
 
+# pyspark (installed for the Spark target) takes a process whose __main__ module has no __file__ and no spec for a
+# doctest run and calls sys.exit(0) when pyspark.sql.connect is imported, as Great Expectations does on import.
+# pytest-xdist's worker processes (execnet) are such processes: give __main__ the file it runs from.
+_MAIN = sys.modules["__main__"]
+if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
+    _MAIN.__file__ = sys.argv[0] or "pytest-xdist worker"
+
 # The tests run in parallel processes (pytest-xdist, scripts/run_tests.py). Every dbt command a test starts, in
 # scripts/build.py or directly, writes to this process's own dbt target and log folders, so that two builds never
 # share target/ and the manifest of run_tests.py's sample build stays as it was.
