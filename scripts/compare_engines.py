@@ -339,7 +339,7 @@ def report(result: Comparison, engines: list[Engine], show: int) -> list[str]:
 
 def dump_postgres(marts: list[str], out_dir: Path) -> dict[str, int]:
     """Each mart of schema `marts` on the PostgreSQL target (profiles.yml's SALES_KPIS_PG_* variables) into
-    <out_dir>/<mart>.parquet, types kept (numeric as DECIMAL(38, s) or DOUBLE, see _arrow_type). Rows per mart."""
+    <out_dir>/<mart>.parquet, numeric as DOUBLE (see _PG_TYPES), other types kept. Rows per mart."""
     import psycopg2  # installed with dbt-postgres
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -373,7 +373,7 @@ def dump_postgres(marts: list[str], out_dir: Path) -> dict[str, int]:
 
 # PostgreSQL type OIDs (pg_type) of the types the marts use
 _PG_TYPES = {
-    16: "bool",
+    16: "bool_",
     20: "int64",
     21: "int64",
     23: "int64",
