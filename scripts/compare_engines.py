@@ -197,7 +197,13 @@ class Comparison:
 
 def key_text(row: pd.Series | tuple, grain: list[str]) -> str:
     values = row if isinstance(row, tuple) else tuple(row[c] for c in grain)
-    return ", ".join(f"{c}={shown(v)}" for c, v in zip(grain, values, strict=True))
+    return ", ".join(f"{c}={key_value(v)}" for c, v in zip(grain, values, strict=True))
+
+
+def key_value(value: object) -> object:
+    """A key as the mart shows it: integers (read as double, like every number) without '.0'."""
+    value = shown(value)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def shown(value: object) -> object:
