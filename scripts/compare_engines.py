@@ -191,7 +191,7 @@ class Difference:
 class Comparison:
     differences: list[Difference] = field(default_factory=list)
     marts_compared: int = 0
-    rows: Counter = field(default_factory=Counter)  # engine -> rows read
+    rows: Counter = field(default_factory=Counter)  # engine -> rows of the marts compared
     not_compared: list[str] = field(default_factory=list)
 
 
@@ -298,7 +298,6 @@ def compare(engines: list[Engine], marts: dict[str, list[str]], allow_missing: s
         if ref is None:
             result.differences.append(Difference(reference.name, mart, "(mart)", "(mart)", "missing", ""))
             continue
-        result.rows[reference.name] += len(ref[0])
         compared = False
         for engine in others:
             found = engine.read(mart)
@@ -313,6 +312,7 @@ def compare(engines: list[Engine], marts: dict[str, list[str]], allow_missing: s
             result.differences += compare_mart(mart, grain, (reference.name, *ref), (engine.name, *found))
             compared = True
         result.marts_compared += compared
+        result.rows[reference.name] += len(ref[0]) if compared else 0  # rows of the marts compared
     return result
 
 
@@ -332,7 +332,7 @@ def report(result: Comparison, engines: list[Engine], show: int) -> list[str]:
     by_mart = Counter(d.mart for d in result.differences)
     lines.append(
         f"cross-engine: {len(engines)} engines ({', '.join(e.name for e in engines)}), "
-        f"{result.marts_compared} marts compared, rows read: {rows}; "
+        f"{result.marts_compared} marts compared, rows: {rows}; "
         f"{len(result.differences)} differences"
         + (f" in {len(by_mart)} marts ({', '.join(f'{m} {n}' for m, n in sorted(by_mart.items()))})" if by_mart else "")
         + (f"; {len(result.not_compared)} mart/engine pairs not compared" if result.not_compared else "")

@@ -215,6 +215,6 @@ def test_command_exit_codes_and_report(tmp_path, capsys):
     out = capsys.readouterr().out
     key = "account_id=001B, month_start_date=2026-01-01"
     assert f"DIFFERENCE duckdb/postgres {MART} [{key}] segment: 'SMB' vs 'Mid-Market'" in out
-    assert "1 marts compared, rows read: duckdb 3, postgres 3; 1 differences" in out
+    assert "1 marts compared, rows: duckdb 3, postgres 3; 1 differences" in out
     same = parquet_engine(tmp_path, "", name="same").location
     assert compare_engines.main([*args[:-1], f"postgres={same}"]) == 0
