@@ -47,9 +47,14 @@
     {% set statements = [] %}
 
     {% for chunk in agate_table.rows | batch(batch_size) %}
+        {#- an empty cell is the literal null, not a binding: dbt-spark's session cursor renders a None
+            binding as the string 'None' (SessionConnectionWrapper._fix_binding: f"'{value}'"), which the
+            cross-engine comparison found in every null text column of the seeds -#}
         {% set bindings = [] %}
         {% for row in chunk %}
-            {% do bindings.extend(row) %}
+            {% for value in row if value is not none %}
+                {% do bindings.append(value) %}
+            {% endfor %}
         {% endfor %}
 
         {% set sql %}
@@ -58,7 +63,11 @@
                 ({%- for col_name in agate_table.column_names -%}
                     {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
                     {%- set type = column_override.get(col_name, inferred_type) -%}
-                    cast({{ get_binding_char() }} as {{ type }})
+                    {%- if row[loop.index0] is none -%}
+                        cast(null as {{ type }})
+                    {%- else -%}
+                        cast({{ get_binding_char() }} as {{ type }})
+                    {%- endif -%}
                     {%- if not loop.last %},{%- endif %}
                 {%- endfor -%})
                 {%- if not loop.last %},{%- endif %}

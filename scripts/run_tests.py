@@ -14,7 +14,10 @@
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
-4. once both lanes passed, pytest (tests/python): generator determinism, the broken-export corpus,
+4. once both lanes passed, the cross-engine comparison (scripts/compare_engines.py): every public mart of the
+   DuckDB build of stage 2 against the PostgreSQL marts that stage 3 dumped to Parquet, row for row (keys,
+   row counts, numbers within 1e-9, text and dates exact, nulls);
+5. pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, the numbers, and the dashboards in headless Chromium
    (Debian's package, installed before the build when /usr/bin/chromium is
    missing); tests that only read a build of the sample read the one of
@@ -35,6 +38,7 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +59,8 @@ CONVENTIONS_VENV = PROJECT_DIR / ".venv" / "conventions"
 SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
 # sqlfluff's dbt templater renders in the main process; a second process parses and lints alongside it
 SQLFLUFF_PROCESSES = 2
+# the PostgreSQL stage dumps its public marts here (<mart>.parquet) before its temporary server stops
+POSTGRES_MARTS = PROJECT_DIR / "target" / "engines" / "postgres"
 
 
 # One pytest process per core (pytest-xdist): a build of the sample keeps one core busy, so two run side by side.
@@ -192,6 +198,8 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
             lambda: semantic_layer_stages(warehouse),
         ]
         side_by_side(lint_lane, build_lane)
+        if not skip_postgres:
+            cross_engine_stage([("duckdb", warehouse), ("postgres", POSTGRES_MARTS)])
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
         stage("pytest", [PYTHON, "-m", "pytest", *PYTEST_OPTIONS, *pytest_args], env)
@@ -222,11 +230,26 @@ def postgres_stage() -> None:
     dbt_build += ["--vars", dbt_vars]
     mart_suites = [PYTHON, "scripts/data_quality.py", "marts", "--postgres"]
     mart_suites += ["--manifest", "target/postgres/manifest.json"]
-    both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)}"
+    # the marts leave the temporary server as Parquet, for the cross-engine comparison
+    dump = [PYTHON, "scripts/compare_engines.py", "dump-postgres", "--manifest", "target/postgres/manifest.json"]
+    dump += ["--out", str(POSTGRES_MARTS)]
+    both = f"{shlex.join(dbt_build)} && {shlex.join(mart_suites)} && {shlex.join(dump)}"
     postgres = [PYTHON, "scripts/local_postgres.py", "--land-export", str(SAMPLE_EXPORT)]
     postgres += ["--", "sh", "-c", both]
     env = dict(os.environ, DBT_LOG_PATH="logs/postgres")
-    stage("build: PostgreSQL 15, then its mart suites", postgres, env, capture=True)
+    shutil.rmtree(POSTGRES_MARTS, ignore_errors=True)  # never compare a dump left by an earlier run
+    stage("build: PostgreSQL 15, then its mart suites and the dump of its marts", postgres, env, capture=True)
+
+
+ENGINE_TITLES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark"}
+
+
+def cross_engine_stage(engines: list[tuple[str, Path]]) -> None:
+    """Every public mart, row for row, between the engines' builds of the sample (scripts/compare_engines.py;
+    the first engine is the reference). An engine is (name, location): a DuckDB file or a folder of Parquet."""
+    title = "cross-engine: " + " = ".join(ENGINE_TITLES.get(name, name) for name, _ in engines)
+    command = [PYTHON, "scripts/compare_engines.py", "compare", "--manifest", "target/postgres/manifest.json"]
+    stage(title, command + [f"{name}={location}" for name, location in engines], capture=True)
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
