@@ -46,11 +46,13 @@
     statements that Spark parses row by row (6 min for the ~100k rows of the
     sample export). With a local session (profile `method: session`) the seed
     file is on the Spark driver's disk, so Spark's own CSV reader reads it
-    instead (var spark_seed_loader: 'csv_reader', the default), as text, and one `insert ... select` casts each column to the seed's
-    type as dbt's other adapters do with what dbt's CSV reader (agate) gives them:
-    a field that is empty or `null` once trimmed (any case) is null, a quoted
-    field keeps its commas, quotes ("" inside quotes) and line breaks. The row
-    count Spark read must equal the one dbt read, or the seed fails. On a
+    instead (var spark_seed_loader: 'csv_reader', the default), as text, and
+    one `insert ... select` casts each column to the seed's type. The values
+    are those dbt-duckdb's seed (DuckDB's CSV reader) gives: an empty field,
+    quoted or not, is null, a literal `null` stays text (dbt-postgres, through
+    dbt's agate reader, makes it null), a quoted field keeps its commas,
+    quotes ("" inside quotes) and line breaks. The row count Spark read must
+    equal the one dbt read, or the seed fails. On a
     cluster (thrift, http, odbc) the file is not on the driver's disk: there
     `--vars '{spark_seed_loader: values}'` loads it with dbt-spark's batched
     inserts (spark_seed_load_csv_rows_as_values). dbt's `target` does not
@@ -102,10 +104,7 @@
             {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
             {%- set type = column_override.get(col_name, inferred_type) -%}
             {%- set csv_column = '`' ~ (col_name | string | replace('`', '``')) ~ '`' %}
-            cast(
-                case when lower(trim({{ csv_column }})) not in ('', 'null') then {{ csv_column }} end
-                as {{ type }}
-            ){%- if not loop.last %},{% endif %}
+            cast(nullif({{ csv_column }}, '') as {{ type }}){%- if not loop.last %},{% endif %}
         {%- endfor %}
         from {{ csv_view }}
     {% endset %}
