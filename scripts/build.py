@@ -26,6 +26,12 @@ It shows its phases as they run (a live display on a terminal, plain lines
 otherwise) and ends with a summary; dbt's full log goes to logs/ next to the
 published file (`--verbose` shows it live).
 
+With SALES_KPIS_TARGET=spark the same job builds on profiles.yml's spark target:
+the same gate and raw suites (in DuckDB, before anything is written to Spark),
+the admitted files landed with Spark's CSV reader, dbt build and the mart suites
+on Spark; the Spark warehouse is the result, its build_info.build says 'ok' or
+'failed' (build_spark below; README, "Outgrowing one machine").
+
 Exit codes: 0 published, 1 the export or the build failed, or another build
 or program holds the publish path (nothing published), 2 usage error.
 """
@@ -711,9 +717,10 @@ def main(argv: list[str] | None = None) -> int:
         # one build at a time per Spark warehouse (the lock file sits beside its folder)
         publish_path = spark_dir().resolve() / "warehouse"
         nothing = f"Nothing was written to the Spark warehouse {publish_path}."
+        partial = f"The Spark warehouse {publish_path} may hold a partial build: build_info.build does not say 'ok'."
     else:
         publish_path = (options.publish_path or DEFAULT_PUBLISH_PATH).expanduser().resolve()
-        nothing = f"Nothing was published; {publish_path} is as it was."
+        nothing = partial = f"Nothing was published; {publish_path} is as it was."
 
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -735,12 +742,10 @@ def main(argv: list[str] | None = None) -> int:
         display.error(nothing)
         return 1
     except (BuildFailed, PublishBusy, PublishBlocked) as error:
-        if on_spark and not isinstance(error, PublishBusy):
-            nothing = f"The Spark warehouse {publish_path} may hold a partial build (see build_info.build above)."
-        display.error(f"\nerror: {error}\n{nothing}")
+        display.error(f"\nerror: {error}\n{nothing if isinstance(error, PublishBusy) else partial}")
         return 1
     except (Interrupted, KeyboardInterrupt) as error:
-        display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {nothing}")
+        display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {partial}")
         return 1
     finally:
         lock.release()

@@ -13,6 +13,9 @@
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
+   after stage 2 in its lane: the main job on Spark (SALES_KPIS_TARGET=spark,
+   a local PySpark session on a scratch warehouse: the gate, dbt seed and
+   build with the unit tests, the mart suites on Spark);
 4. once both lanes passed, pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, the numbers, and the dashboards in headless Chromium
    (Debian's package, installed before the build when /usr/bin/chromium is
@@ -20,7 +23,7 @@
    stage 2 (SALES_KPIS_TEST_WAREHOUSE).
 
     python scripts/run_tests.py                 # everything (what CI runs)
-    python scripts/run_tests.py --skip-postgres  # quicker local loop
+    python scripts/run_tests.py --skip-postgres --skip-spark  # quicker local loop
     python scripts/run_tests.py -- -k broken     # extra arguments go to pytest
 
 Stops at the first failing stage; exit code 0 only when every stage passed.
@@ -158,12 +161,13 @@ def conventions_checker() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL build")
+    parser.add_argument("--skip-spark", action="store_true", help="leave out the Spark build")
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (after --)")
     options = parser.parse_args(argv)
     pytest_args = [a for a in options.pytest_args if a != "--"]
     started = time.monotonic()
     try:
-        run_stages(options.skip_postgres, pytest_args)
+        run_stages(options.skip_postgres, options.skip_spark, pytest_args)
     except StageFailed as failed:
         return failed.returncode
     finally:
@@ -171,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
+def run_stages(skip_postgres: bool, skip_spark: bool, pytest_args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
@@ -189,6 +193,8 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
             ),
             lambda: semantic_layer_stages(warehouse),
         ]
+        if not skip_spark:
+            build_lane.append(lambda: spark_stage(Path(scratch) / "spark"))
         side_by_side(lint_lane, build_lane)
 
         env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
@@ -225,6 +231,20 @@ def postgres_stage() -> None:
     postgres += ["--", "sh", "-c", both]
     env = dict(os.environ, DBT_LOG_PATH="logs/postgres")
     stage("build: PostgreSQL 15, then its mart suites", postgres, env, capture=True)
+
+
+def spark_stage(spark_dir: Path) -> None:
+    """The main command on the Spark target (a local PySpark session), into a scratch warehouse: the sample's
+    gate and raw suites in DuckDB, `dbt build` on Spark (seeds, models, data and unit tests), the mart suites
+    on Spark."""
+    env = dict(
+        os.environ,
+        SALES_KPIS_TARGET="spark",
+        SALES_KPIS_SPARK_DIR=str(spark_dir),
+        DBT_TARGET_PATH="target/spark",
+        DBT_LOG_PATH="logs/spark",
+    )
+    stage("build: main job on Spark, then its mart suites", [PYTHON, "scripts/build.py"], env, capture=True)
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
