@@ -62,6 +62,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if TYPE_CHECKING:
     from data_quality import QualityReport
 from duckdb_limits import duckdb_limits  # noqa: E402
+from input_contract import EXPORT_FILES  # noqa: E402
 from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
@@ -554,6 +555,18 @@ def build_spark(
                 if export_dir:
                     counts = json.loads(landing.stdout.strip().splitlines()[-1])
                     display.detail(f"landed {sum(counts.values()):,} rows of {len(counts)} files in crm_export")
+                    # Spark's reader must see the records the gate admitted: a difference is a reader's, not the
+                    # export's, and would change the numbers
+                    admitted = {spec.table_name: report.row_counts.get(spec.file_name, 0) for spec in EXPORT_FILES}
+                    differ = [
+                        f"{t}: gate {admitted[t]:,}, Spark {counts.get(t)}"
+                        for t in admitted
+                        if counts.get(t) != admitted[t]
+                    ]
+                    if differ:
+                        raise BuildFailed(
+                            "Spark's CSV reader landed other row counts than the gate: " + "; ".join(differ)
+                        )
 
         dbt_vars = {"crm_export_dir": str(export_dir) if export_dir else None}
         if as_of_date:
