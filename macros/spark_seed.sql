@@ -41,7 +41,81 @@
     {{ return(sql) }}
 {% endmacro %}
 
+{#
+    Loading the rows. dbt-spark inserts a seed as batched `insert ... values`
+    statements that Spark parses row by row (6 min for the ~100k rows of the
+    sample export). With a local session (profile `method: session`) the seed
+    file is on the Spark driver's disk, so Spark's own CSV reader reads it
+    instead (var spark_seed_loader: 'csv_reader', the default), as text, and one `insert ... select` casts each column to the seed's
+    type as dbt's other adapters do with what dbt's CSV reader (agate) gives them:
+    a field that is empty or `null` once trimmed (any case) is null, a quoted
+    field keeps its commas, quotes ("" inside quotes) and line breaks. The row
+    count Spark read must equal the one dbt read, or the seed fails. On a
+    cluster (thrift, http, odbc) the file is not on the driver's disk: there
+    `--vars '{spark_seed_loader: values}'` loads it with dbt-spark's batched
+    inserts (spark_seed_load_csv_rows_as_values). dbt's `target` does not
+    show the connection method, hence the var.
+#}
 {% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set loader = var('spark_seed_loader', 'csv_reader') -%}
+    {%- if loader == 'values' -%}
+        {{ return(spark_seed_load_csv_rows_as_values(model, agate_table)) }}
+    {%- elif loader != 'csv_reader' -%}
+        {{ exceptions.raise_compiler_error(
+            "var spark_seed_loader is '" ~ loader ~ "': expected 'csv_reader' or 'values'"
+        ) }}
+    {%- endif -%}
+    {%- set column_override = spark_seed_column_types(model) -%}
+    {%- set csv_path = (model['root_path'] ~ '/' ~ model['original_file_path']) | replace("\\", "/") -%}
+    {%- set csv_view = 'seed_csv__' ~ model['alias'] -%}
+    {%- set delimiter = model['config'].get('delimiter', ',') -%}
+
+    {% set view_sql %}
+        create or replace temporary view {{ csv_view }}
+        using csv
+        options (
+            path '{{ csv_path | replace("'", "\\'") }}',
+            header 'true',
+            inferSchema 'false',
+            sep '{{ delimiter | replace("'", "\\'") }}',
+            quote '"',
+            escape '"',
+            multiLine 'true',
+            encoding 'UTF-8',
+            mode 'FAILFAST'
+        )
+    {% endset %}
+    {% call statement('_') -%}{{ view_sql }}{%- endcall %}
+
+    {%- set spark_rows = run_query('select count(*) from ' ~ csv_view).columns[0].values()[0] -%}
+    {%- if spark_rows != (agate_table.rows | length) -%}
+        {{ exceptions.raise_compiler_error(
+            'Seed ' ~ model['name'] ~ ': Spark read ' ~ spark_rows ~ ' rows from ' ~ csv_path
+            ~ ' but dbt read ' ~ (agate_table.rows | length) ~ '; not loaded.'
+        ) }}
+    {%- endif -%}
+
+    {% set sql %}
+        insert into {{ this.render() }}
+        select
+        {%- for col_name in agate_table.column_names %}
+            {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
+            {%- set type = column_override.get(col_name, inferred_type) -%}
+            {%- set csv_column = '`' ~ (col_name | string | replace('`', '``')) ~ '`' %}
+            cast(
+                case when lower(trim({{ csv_column }})) not in ('', 'null') then {{ csv_column }} end
+                as {{ type }}
+            ){%- if not loop.last %},{% endif %}
+        {%- endfor %}
+        from {{ csv_view }}
+    {% endset %}
+    {% call statement('_') -%}{{ sql }}{%- endcall %}
+    {% call statement('_') -%}drop view if exists {{ csv_view }}{%- endcall %}
+
+    {{ return(sql) }}
+{% endmacro %}
+
+{% macro spark_seed_load_csv_rows_as_values(model, agate_table) %}
     {% set batch_size = get_batch_size() %}
     {% set column_override = spark_seed_column_types(model) %}
     {% set statements = [] %}
