@@ -4,7 +4,7 @@
 0. ruff (Python); then two lanes side by side (each stage mostly keeps one
    core busy; each lane prints a stage's output when the stage ends, and stops
    at its first failure, the other lane after its current stage):
-   lane 1 is stage 1, then stage 3; lane 2 is stage 2;
+   lane 1 is stage 1, then stage 3; lane 2 is stage 2, then stage 3b;
 1. lint: sqlfluff with the dbt templater (SQL models); the
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
@@ -13,9 +13,9 @@
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
-   after stage 2 in its lane: the main job on Spark (SALES_KPIS_TARGET=spark,
-   a local PySpark session on a scratch warehouse: the gate, dbt seed and
-   build with the unit tests, the mart suites on Spark);
+3b. the main job on Spark (SALES_KPIS_TARGET=spark, a local PySpark session on
+   a scratch warehouse): the sample's gate and raw suites in DuckDB, dbt build
+   on Spark (seeds, models, data and unit tests), the mart suites on Spark;
 4. once both lanes passed, pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, the numbers, and the dashboards in headless Chromium
    (Debian's package, installed before the build when /usr/bin/chromium is

@@ -64,9 +64,24 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def spark_dir(tmp_path_factory: pytest.TempPathFactory, export: Path) -> Path:
+def spark_run(tmp_path_factory: pytest.TempPathFactory, export: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """The one Spark build of this file: its warehouse folder and how the command ended."""
     folder = tmp_path_factory.mktemp("spark")
-    result = spark_build(folder, export)
+    return folder, spark_build(folder, export)
+
+
+@pytest.fixture(scope="module")
+def spark_landed(spark_run: tuple[Path, subprocess.CompletedProcess]) -> Path:
+    """The warehouse once the export landed (the landing comes before dbt: it is checked whatever dbt did)."""
+    folder, result = spark_run
+    assert "land export (Spark CSV reader): done" in result.stdout + result.stderr, result.stdout + result.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def spark_dir(spark_run: tuple[Path, subprocess.CompletedProcess]) -> Path:
+    """The warehouse of a build that passed."""
+    folder, result = spark_run
     assert result.returncode == 0, result.stdout + result.stderr
     return folder
 
@@ -85,7 +100,8 @@ def spark_table(spark_dir: Path, schema: str, table: str) -> str:
     return f"read_parquet('{spark_dir / 'warehouse' / f'{schema}.db' / table.lower()}/*.parquet')"
 
 
-def test_the_landed_tables_equal_the_gates_duckdb_landing(export: Path, spark_dir: Path, tmp_path: Path) -> None:
+def test_the_landed_tables_equal_the_gates_duckdb_landing(export: Path, spark_landed: Path, tmp_path: Path) -> None:
+    spark_dir = spark_landed
     con = duckdb.connect(str(tmp_path / "gate.duckdb"))
     report = load_export(export, con)
     assert report.ok, report.problems
