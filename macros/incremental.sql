@@ -13,3 +13,22 @@
         from {{ this }}
     )
 {%- endmacro %}
+
+{#
+    How the three incremental facts are materialized on each engine. Spark keeps
+    its tables as Parquet files, which take neither dbt-spark's delete+insert
+    strategy nor the post-hooks' `delete from`; there they are full tables,
+    rebuilt each run (README, "Running it on Spark"). Their post-hooks run only on
+    an incremental run (is_incremental()), where a full build has nothing to delete.
+#}
+{% macro incremental_materialization() -%}
+    {{ return(adapter.dispatch('incremental_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -9,15 +9,15 @@
 -- post-hook drops activities since soft-deleted or reopened.
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='activity_id',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} where activity_id in (
+            "{% if is_incremental() %}delete from {{ this }} where activity_id in (
                 select activity_id from {{ ref('int_activities_unioned') }}
                 where is_deleted or not is_completed
-            )"
+            ){% endif %}"
         ]
     )
 }}

@@ -11,17 +11,17 @@
 -- rebuild is empty) and opportunities since deleted.
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='opportunity_id',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} where (
+            "{% if is_incremental() %}delete from {{ this }} where (
                 is_as_of_snapshot
                 and snapshot_date != (select as_of_date from {{ ref('int_export_as_of_date') }})
             ) or opportunity_id in (
                 select opportunity_id from {{ ref('int_opportunities_enriched') }} where is_deleted
-            )"
+            ){% endif %}"
         ]
     )
 }}

@@ -11,16 +11,16 @@
 -- history.
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key='opportunity_id',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} where opportunity_id in (
+            "{% if is_incremental() %}delete from {{ this }} where opportunity_id in (
                 select opportunity_id from {{ ref('int_opportunities_as_of') }} where is_deleted
             ) or opportunity_id not in (
                 select opportunity_id from {{ ref('int_opportunity_history_intervals') }}
-            )"
+            ){% endif %}"
         ]
     )
 }}
