@@ -18,7 +18,7 @@
     How the three incremental facts are materialized on each engine. Spark keeps
     its tables as Parquet files, which take neither dbt-spark's delete+insert
     strategy nor the post-hooks' `delete from`; there they are full tables,
-    rebuilt each run (README, "Running it on Spark"). Their post-hooks run only on
+    rebuilt each run (README, "Outgrowing one machine"). Their post-hooks run only on
     an incremental run (is_incremental()), where a full build has nothing to delete.
 #}
 {% macro incremental_materialization() -%}

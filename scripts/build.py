@@ -28,6 +28,12 @@ It shows its phases as they run (a live display on a terminal, plain lines
 otherwise) and ends with a summary; dbt's full log goes to logs/ next to the
 published file (`--verbose` shows it live).
 
+With SALES_KPIS_TARGET=spark the same job builds on profiles.yml's spark target:
+the same gate and raw suites (in DuckDB, before anything is written to Spark),
+the admitted files landed with Spark's CSV reader, dbt build and the mart suites
+on Spark; the Spark warehouse is the result, its build_info.build says 'ok' or
+'failed' (build_spark below; README, "Outgrowing one machine").
+
 Exit codes: 0 published, 1 the export or the build failed, or another build
 or program holds the publish path (nothing published), 2 usage error.
 """
@@ -45,6 +51,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -57,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if TYPE_CHECKING:
     from data_quality import QualityReport
 from duckdb_limits import duckdb_limits  # noqa: E402
+from input_contract import EXPORT_FILES  # noqa: E402
 from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
@@ -145,8 +153,11 @@ def _dbt_totals(stat_line: str) -> Counter[str]:
     return totals
 
 
-def run_dbt(args: list[str], database: Path, display: Display, log_path: Path) -> None:
-    """Run one dbt command against the given DuckDB file; its full log goes to log_path.
+def run_dbt(
+    args: list[str], database: Path | None, display: Display, log_path: Path, env: dict[str, str] | None = None
+) -> None:
+    """Run one dbt command against the given DuckDB file (or, with env, the target env names); its full log goes to
+    log_path.
 
     The CLI runs in its own process (not dbtRunner in this one) because
     dbt-duckdb keeps its database open until the process ends: publishing
@@ -155,7 +166,7 @@ def run_dbt(args: list[str], database: Path, display: Display, log_path: Path) -
     with this process.
     """
     dbt = Path(sys.executable).with_name("dbt")
-    env = dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(database), SALES_KPIS_TARGET="duckdb")
+    env = env or dict(os.environ, SALES_KPIS_DUCKDB_PATH=str(database), SALES_KPIS_TARGET="duckdb")
     command = [str(dbt), *args, "--log-format", "json", "--no-use-colors"]
     command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -474,6 +485,136 @@ def build(
     return result
 
 
+def build_spark(
+    export_dir: Path | None, as_of_date: str | None, display: Display, full_refresh: bool = False
+) -> dict[str, object]:
+    """The same build on profiles.yml's spark target (SALES_KPIS_TARGET=spark); the caller holds the lock.
+
+    The same admission gate and raw suites as on DuckDB, in DuckDB (a scratch file), before anything is written
+    to Spark: a refused export leaves the Spark warehouse as it was. Then, in one process of its own (the local
+    metastore admits one process at a time), build_info.build is marked 'building' and the admitted files land
+    in crm_export with Spark's CSV reader (scripts/spark_warehouse.py; the sample lands through dbt seed); then
+    `dbt build` on Spark, then the mart suites on Spark. The Spark warehouse is the result (no copy is
+    published): build_info.build says 'ok' once the mart suites passed, 'failed' (with the reason) after a
+    failed dbt build or mart check; the tables then hold a partial build and the next good build replaces them.
+    """
+    from spark_warehouse import FAILED, OK, record_build, spark_dir, spark_session
+
+    warehouse = spark_dir().resolve()
+    log_path = warehouse / LOGS_DIR_NAME / f"build-{utc_now():%Y%m%dT%H%M%SZ}.log"
+    target_dir = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target/spark")
+    env = dict(os.environ, SALES_KPIS_TARGET="spark", SALES_KPIS_SPARK_DIR=str(warehouse))
+    env["DBT_TARGET_PATH"] = str(target_dir)
+    source = export_dir or SAMPLE_EXPORT
+    info: dict[str, object] = {"export_dir": str(source), "build_mode": "full", "built_at": utc_now()}
+    result: dict[str, object] = {"log": None, "warehouse": warehouse}
+    quality = None
+    spark = None  # this process's Spark session: opened only after dbt has exited
+    written = False  # once something was written to the Spark warehouse, a failure is recorded in build_info
+    try:
+        with tempfile.TemporaryDirectory(prefix="sales_kpis_spark_") as scratch:
+            checked = duckdb.connect(str(Path(scratch) / "check.duckdb"), config=duckdb_limits())
+            try:
+                with display.phase(f"export check ({source})"):
+                    report = load_export(
+                        source,
+                        checked,
+                        on_file=lambda name, rows: display.detail(
+                            f"{name}: {rows:,} rows" if rows is not None else f"{name}: problems (listed below)"
+                        ),
+                    )
+                    for line in iter_report_lines(report):
+                        if line.startswith("warning"):
+                            display.warning(line, "export")
+                        else:
+                            display.error(line)
+                    if not report.ok:
+                        raise InvalidExport(report)
+                from data_quality import DataQuality, mart_suites, raw_suites, spark_fetch
+
+                quality = DataQuality(warehouse / DOCS_DIR_NAME)
+                with display.phase("raw checks (Great Expectations)"):
+                    fetch = lambda sql: checked.execute(sql).df()  # noqa: E731
+                    suites = raw_suites(fetch, str(project_var("reporting_currency")), {})
+                    check_quality("raw export", quality.validate(fetch, suites), display)
+            finally:
+                checked.close()
+
+            plan = Path(scratch) / "landing.json"
+            plan.write_text(json.dumps(report.read_as))
+            command = [sys.executable, str(PROJECT_DIR / "scripts" / "spark_warehouse.py"), "begin"]
+            command += ["--build-info", json.dumps(info, default=str)]
+            title = "land export (Spark CSV reader)" if export_dir else "mark the Spark warehouse as building"
+            with display.phase(title):
+                written = True
+                landing = subprocess.run(
+                    command + (["--plan", str(plan)] if export_dir else []),
+                    env=env,
+                    cwd=PROJECT_DIR,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if landing.returncode != 0:
+                    for line in landing.stderr.strip().splitlines()[-20:]:
+                        display.error(line)
+                    raise BuildFailed("landing the export in Spark failed (its messages above)")
+                if export_dir:
+                    counts = json.loads(landing.stdout.strip().splitlines()[-1])
+                    display.detail(f"landed {sum(counts.values()):,} rows of {len(counts)} files in crm_export")
+                    # Spark's reader must see the records the gate admitted: a difference is a reader's, not the
+                    # export's, and would change the numbers
+                    admitted = {spec.table_name: report.row_counts.get(spec.file_name, 0) for spec in EXPORT_FILES}
+                    differ = [
+                        f"{t}: gate {admitted[t]:,}, Spark {counts.get(t)}"
+                        for t in admitted
+                        if counts.get(t) != admitted[t]
+                    ]
+                    if differ:
+                        raise BuildFailed(
+                            "Spark's CSV reader landed other row counts than the gate: " + "; ".join(differ)
+                        )
+
+        dbt_vars: dict[str, object] = {"crm_export_landed": True} if export_dir else {}
+        if as_of_date:
+            dbt_vars["as_of_date"] = as_of_date
+        with display.phase("dbt build (spark)"):
+            result["log"] = log_path
+            refresh = ["--full-refresh"] if full_refresh else []
+            run_dbt(["build", *refresh, "--vars", json.dumps(dbt_vars)], None, display, log_path, env)
+        manifest = target_dir / "manifest.json"
+
+        with display.phase("mart checks (Great Expectations)"):
+            spark = spark_session()
+            fetch, _stop = spark_fetch(spark)
+            mart_report = quality.validate(fetch, mart_suites(manifest), "spark")
+            result["counted"] = counted_by_rule(fetch)
+            info["as_of_date"] = built_as_of_date(fetch)
+            check_quality("marts", mart_report, display)
+
+        with display.phase("publish (build_info.build: ok)"):
+            record_build(spark, {**info, "status": OK})
+        result["kpis"] = kpis_built(manifest)
+    except BaseException as error:
+        result["failed"] = True
+        if written:
+            try:
+                spark = spark or spark_session()
+                record_build(spark, {**info, "status": FAILED, "detail": str(error) or repr(error)})
+                display.detail("build_info.build in the Spark warehouse now says 'failed'")
+            except Exception as recording:  # noqa: BLE001  the build's own error is the one to report
+                display.error(f"could not record the failure in build_info.build: {recording}")
+        raise
+    finally:
+        if spark is not None:
+            spark.stop()
+        if quality is not None:
+            with display.phase("Data Docs"):
+                result["docs"] = quality.write_docs()
+        prune_logs(log_path.parent)
+    return result
+
+
 def as_of_moved_back(work: Path, previous_as_of: dt.date) -> bool:
     """The as-of date dbt resolved (int_export_as_of_date, built first) is earlier than the last build's."""
     try:
@@ -486,7 +627,7 @@ def as_of_moved_back(work: Path, previous_as_of: dt.date) -> bool:
 
 def built_as_of_date(fetch) -> dt.date:
     """The one as-of date every model used, resolved in SQL (int_export_as_of_date), for build_info."""
-    value = fetch("select cast(as_of_date as varchar) as as_of_date from intermediate.int_export_as_of_date")
+    value = fetch("select cast(as_of_date as string) as as_of_date from intermediate.int_export_as_of_date")
     return dt.date.fromisoformat(value["as_of_date"].iloc[0])
 
 
@@ -508,8 +649,9 @@ def summary(publish_path: Path, result: dict[str, object], display: Display, sta
     warnings = sum(display.warnings.values())
     per_kind = ", ".join(f"{kind} {n}" for kind, n in display.warnings.items() if n)
     times = ", ".join(f"{title.split(' (')[0]} {seconds:.1f} s" for title, seconds in display.timings.items())
+    where = f"Built the Spark warehouse {result['warehouse']}" if "warehouse" in result else f"Published {publish_path}"
     return [
-        f"Published {publish_path}",
+        where,
         f"  KPIs built: {result['kpis']} ({built})",
         f"  Warnings: {warnings} ({per_kind}; listed above)" if warnings else "  Warnings: none",
         f"  Records counted by rule (marts.rpt_data_quality_exclusions_rule): {len(result['counted'])} rule(s)",
@@ -559,8 +701,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--publish-path",
         type=Path,
-        default=DEFAULT_PUBLISH_PATH,
-        help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)})",
+        help=f"where the finished warehouse is published (default: {DEFAULT_PUBLISH_PATH.relative_to(PROJECT_DIR)}; "
+        "not with SALES_KPIS_TARGET=spark, whose warehouse is the profile's)",
     )
     parser.add_argument(
         "--as-of-date",
@@ -586,8 +728,19 @@ def main(argv: list[str] | None = None) -> int:
     if options.as_of_date is not None:
         validate_as_of_date(parser, options.as_of_date)
     export_dir = options.export_dir.expanduser().resolve() if options.export_dir else None
-    publish_path = options.publish_path.expanduser().resolve()
-    nothing = f"Nothing was published; {publish_path} is as it was."
+    on_spark = os.environ.get("SALES_KPIS_TARGET") == "spark"
+    if on_spark and options.publish_path:
+        usage_error(parser, "--publish-path: on Spark the warehouse is the profile's (SALES_KPIS_SPARK_DIR)")
+    if on_spark:
+        from spark_warehouse import spark_dir
+
+        # one build at a time per Spark warehouse (the lock file sits beside its folder)
+        publish_path = spark_dir().resolve() / "warehouse"
+        nothing = f"Nothing was written to the Spark warehouse {publish_path}."
+        partial = f"The Spark warehouse {publish_path} may hold a partial build: build_info.build does not say 'ok'."
+    else:
+        publish_path = (options.publish_path or DEFAULT_PUBLISH_PATH).expanduser().resolve()
+        nothing = partial = f"Nothing was published; {publish_path} is as it was."
 
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -600,7 +753,10 @@ def main(argv: list[str] | None = None) -> int:
         with display:
             lock.acquire(wait=options.wait, on_wait=display.detail)
             folder_lock.acquire(wait=options.wait, on_wait=display.detail)
-            result = build(export_dir, publish_path, options.as_of_date, display, options.full_refresh)
+            if on_spark:
+                result = build_spark(export_dir, options.as_of_date, display, options.full_refresh)
+            else:
+                result = build(export_dir, publish_path, options.as_of_date, display, options.full_refresh)
             lines = summary(publish_path, result, display, started)
         ok = True
     except InvalidExport as error:
@@ -608,10 +764,10 @@ def main(argv: list[str] | None = None) -> int:
         display.error(nothing)
         return 1
     except (BuildFailed, PublishBusy, PublishBlocked) as error:
-        display.error(f"\nerror: {error}\n{nothing}")
+        display.error(f"\nerror: {error}\n{nothing if isinstance(error, PublishBusy) else partial}")
         return 1
     except (Interrupted, KeyboardInterrupt) as error:
-        display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {nothing}")
+        display.error(f"\nerror: interrupted ({error or 'Ctrl-C'}); dbt was stopped. {partial}")
         return 1
     finally:
         folder_lock.release()

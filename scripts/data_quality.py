@@ -10,8 +10,8 @@ scripts/load_export.py. Either way the Data Docs (HTML) are written and a one-sc
 printed.
 
 How the suites reach the data: they are validated where the data is. Each
-suite is a query (its batch) on the warehouse (DuckDB, or PostgreSQL for the
-mart suites of that target); for each expectation, GX says which metrics it
+suite is a query (its batch) on the warehouse (DuckDB, or PostgreSQL or Spark
+for the mart suites of those targets); for each expectation, GX says which metrics it
 needs (Expectation.get_validation_dependencies: row count, null count, failing
 row count, the first failing values), pushed_down_metrics() computes them with
 one aggregate query in the database (plus, only when some rows fail, a query
@@ -45,6 +45,7 @@ mart) plus the reconciliations no single dbt test expresses.
     python scripts/data_quality.py raw --database warehouse/sales_kpis.duckdb
     python scripts/data_quality.py marts --database warehouse/sales_kpis.duckdb
     python scripts/data_quality.py marts --postgres   # the PostgreSQL target (profiles.yml env vars)
+    python scripts/data_quality.py marts --spark --manifest target/spark/manifest.json   # the Spark target
 
 The raw suites read the export as scripts/load_export.py lands it in DuckDB
 (schema crm_export, every column text), whichever target dbt builds.
@@ -651,26 +652,49 @@ def postgres_fetch() -> tuple[Fetch, Callable[[], None]]:
     return fetch, con.close
 
 
+def spark_fetch(spark=None) -> tuple[Fetch, Callable[[], None]]:  # noqa: ANN001  (pyspark: a slow import)
+    """A Spark session on the warehouse and metastore of profiles.yml's spark target (scripts/spark_warehouse.py).
+
+    The local profile's metastore is an embedded Derby database that one process at a time may open: call
+    this after dbt has exited (or give the session this process already holds). The suites' SQL is ANSI SQL
+    with double-quoted identifiers, as DuckDB and PostgreSQL read it; Spark reads it so with ANSI mode and
+    spark.sql.ansi.doubleQuotedIdentifiers on (set here, for this session only: without it Spark takes
+    "won_amount" for a string literal, and a range check would compare text).
+    """
+    from spark_warehouse import spark_session
+
+    spark = spark or spark_session()
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    spark.conf.set("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+    return (lambda sql: spark.sql(sql).toPandas()), spark.stop
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("stage", choices=["raw", "marts"])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--database", type=Path, help="a DuckDB warehouse file")
     where.add_argument("--postgres", action="store_true", help="the PostgreSQL target of profiles.yml")
+    where.add_argument("--spark", action="store_true", help="the Spark target of profiles.yml (after dbt exited)")
     parser.add_argument("--manifest", type=Path, default=PROJECT_DIR / "target" / "manifest.json")
     parser.add_argument("--docs-dir", type=Path, help="write Data Docs here")
     parser.add_argument("--reporting-currency", default="EUR")
     options = parser.parse_args(argv)
-    if options.stage == "raw" and options.postgres:
+    if options.stage == "raw" and (options.postgres or options.spark):
         parser.error("the raw suites read the export as the DuckDB loader lands it: use --database")
-    fetch, close = postgres_fetch() if options.postgres else duckdb_fetch(options.database)
+    if options.postgres:
+        source, (fetch, close) = "postgres", postgres_fetch()
+    elif options.spark:
+        source, (fetch, close) = "spark", spark_fetch()
+    else:
+        source, (fetch, close) = "duckdb", duckdb_fetch(options.database)
     try:
         if options.stage == "raw":
             suites = raw_suites(fetch, options.reporting_currency, {})
         else:
             suites = mart_suites(options.manifest)
         quality = DataQuality(options.docs_dir)
-        report = quality.validate(fetch, suites, "postgres" if options.postgres else "duckdb")
+        report = quality.validate(fetch, suites, source)
         report.docs_index = quality.write_docs()
     finally:
         close()

@@ -109,6 +109,9 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    # How each admitted file reads, by table name: {"path", "encoding", "header"} (None: an absent optional
+    # file, landed empty). Another engine's loader reads the files with these (scripts/spark_warehouse.py).
+    read_as: dict[str, dict | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -570,6 +573,11 @@ def check_and_land(
         con.execute(f"drop table if exists {RAW_SCHEMA}.{_q(spec.table_name)}")
         con.execute(f"alter table {table} rename to {_q(spec.table_name)}")
         report.row_counts[spec.file_name] = rows
+        report.read_as[spec.table_name] = {
+            "path": str(path),
+            "encoding": "UTF-8" if utf8_path == path else "windows-1252",
+            "header": header,
+        }
     finally:
         con.execute(
             f"drop table if exists {table}; drop table if exists __rejects; drop table if exists __reject_scans"
@@ -720,6 +728,7 @@ def load_export(
                         f"{spec.file_name} is absent (optional): the KPIs that need it will be empty"
                     )
                     land_empty(con, spec)
+                    report.read_as[spec.table_name] = None
                 continue
             check_and_land(con, spec, path, report, Path(scratch))
             if on_file is not None:

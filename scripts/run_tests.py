@@ -4,7 +4,7 @@
 0. ruff (Python); then two lanes side by side (each stage mostly keeps one
    core busy; each lane prints a stage's output when the stage ends, and stops
    at its first failure, the other lane after its current stage):
-   lane 1 is stage 1, then stage 3; lane 2 is stage 2;
+   lane 1 is stage 1, then stage 3; lane 2 is stage 2, then stage 3b;
 1. lint: sqlfluff with the dbt templater (SQL models); the
    layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
 2. the main job on DuckDB (validate, dbt build with its data and unit tests,
@@ -14,8 +14,11 @@
 3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
    landed with COPY, as a user's folder lands in DuckDB, not row by row
    through `dbt seed`), then the Great Expectations mart suites against it;
+3b. the main job on Spark (SALES_KPIS_TARGET=spark, a local PySpark session on
+   a scratch warehouse): the sample's gate and raw suites in DuckDB, dbt build
+   on Spark (seeds, models, data and unit tests), the mart suites on Spark;
 4. once both lanes passed, the cross-engine comparison (scripts/compare_engines.py): every public mart of the
-   DuckDB build of stage 2 against the PostgreSQL marts that stage 3 dumped to Parquet, row for row (keys,
+   DuckDB build of stage 2 against the PostgreSQL and Spark marts, row for row (keys,
    row counts, numbers within 1e-9, text and dates exact, nulls);
 5. pytest (tests/python): generator determinism, the broken-export corpus,
    the published file, the numbers, and the dashboards in headless Chromium
@@ -24,7 +27,7 @@
    stage 2 (SALES_KPIS_TEST_WAREHOUSE).
 
     python scripts/run_tests.py                 # everything (what CI runs)
-    python scripts/run_tests.py --skip-postgres  # quicker local loop
+    python scripts/run_tests.py --skip-postgres --skip-spark  # quicker local loop
     python scripts/run_tests.py -- -k broken     # extra arguments go to pytest
 
 Stops at the first failing stage; exit code 0 only when every stage passed.
@@ -165,12 +168,13 @@ def conventions_checker() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL build")
+    parser.add_argument("--skip-spark", action="store_true", help="leave out the Spark build")
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest (after --)")
     options = parser.parse_args(argv)
     pytest_args = [a for a in options.pytest_args if a != "--"]
     started = time.monotonic()
     try:
-        run_stages(options.skip_postgres, pytest_args)
+        run_stages(options.skip_postgres, options.skip_spark, pytest_args)
     except StageFailed as failed:
         return failed.returncode
     finally:
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
+def run_stages(skip_postgres: bool, skip_spark: bool, pytest_args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
@@ -197,6 +201,8 @@ def run_stages(skip_postgres: bool, pytest_args: list[str]) -> None:
             ),
             lambda: semantic_layer_stages(warehouse),
         ]
+        if not skip_spark:
+            build_lane.append(lambda: spark_stage(Path(scratch) / "spark"))
         side_by_side(lint_lane, build_lane)
         if not skip_postgres:
             cross_engine_stage([("duckdb", warehouse), ("postgres", POSTGRES_MARTS)])
@@ -250,6 +256,20 @@ def cross_engine_stage(engines: list[tuple[str, Path]]) -> None:
     title = "cross-engine: " + " = ".join(ENGINE_TITLES.get(name, name) for name, _ in engines)
     command = [PYTHON, "scripts/compare_engines.py", "compare", "--manifest", "target/postgres/manifest.json"]
     stage(title, command + [f"{name}={location}" for name, location in engines], capture=True)
+
+
+def spark_stage(spark_dir: Path) -> None:
+    """The main command on the Spark target (a local PySpark session), into a scratch warehouse: the sample's
+    gate and raw suites in DuckDB, `dbt build` on Spark (seeds, models, data and unit tests), the mart suites
+    on Spark."""
+    env = dict(
+        os.environ,
+        SALES_KPIS_TARGET="spark",
+        SALES_KPIS_SPARK_DIR=str(spark_dir),
+        DBT_TARGET_PATH="target/spark",
+        DBT_LOG_PATH="logs/spark",
+    )
+    stage("build: main job on Spark, then its mart suites", [PYTHON, "scripts/build.py"], env, capture=True)
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
