@@ -1,30 +1,38 @@
 #!/usr/bin/env python3
-"""The whole test suite, in the order a failure is cheapest to find:
+"""The whole test suite, in the order a failure is cheapest to find.
 
-0. ruff (Python); then two lanes side by side (each stage mostly keeps one
-   core busy; each lane prints a stage's output when the stage ends, and stops
-   at its first failure, the other lane after its current stage):
-   lane 1 is stage 1, then stage 3; lane 2 is stage 2, then stage 3b;
-1. lint: sqlfluff with the dbt templater (SQL models); the
-   layer rules (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
-2. the main job on DuckDB (validate, dbt build with its data and unit tests,
-   publish) into a scratch file, never over your own published warehouse;
-   then the semantic layer: `mf validate-configs` (MetricFlow) against that build
+ruff (Python) first; then two lanes side by side, which keep the two cores
+busy to the end (each lane prints a stage's output when the stage ends and
+stops at its first failure; the other lane then ends its current stage and
+starts no other):
+
+lane "engines":
+1. lint: sqlfluff with the dbt templater (SQL models); the layer rules
+   (dbt-bouncer on dbt's manifest, configured in dbt-bouncer.yml);
+2. the same dbt build on a throwaway PostgreSQL 15 server (the sample landed
+   with COPY, as a user's folder lands in DuckDB, not row by row through
+   `dbt seed`), the Great Expectations mart suites against it, and a dump of
+   its public marts to Parquet;
+3. the main job on Spark (SALES_KPIS_TARGET=spark, a local PySpark session on
+   a scratch warehouse), the sample given as a user's folder: the gate and raw
+   suites in DuckDB, the files landed with Spark's CSV reader, dbt build on
+   Spark (models, reference seeds, data and unit tests), the mart suites on Spark;
+4. once the DuckDB main job (other lane) has published, the cross-engine
+   comparison (scripts/compare_engines.py): every public mart of the DuckDB
+   build against the PostgreSQL and Spark marts, row for row (keys, row
+   counts, numbers within 1e-9, text and dates exact, nulls);
+
+lane "DuckDB":
+1. the Chromium set-up (Debian's package, installed when /usr/bin/chromium is
+   missing), then the main job on DuckDB (validate, dbt build with its data
+   and unit tests, publish) into a scratch file, never over your own
+   published warehouse;
+2. the semantic layer: `mf validate-configs` (MetricFlow) against that build
    (on the semantic manifest its dbt build wrote);
-3. the same dbt build on a throwaway PostgreSQL 15 server (the sample
-   landed with COPY, as a user's folder lands in DuckDB, not row by row
-   through `dbt seed`), then the Great Expectations mart suites against it;
-3b. the main job on Spark (SALES_KPIS_TARGET=spark, a local PySpark session on
-   a scratch warehouse): the sample's gate and raw suites in DuckDB, dbt build
-   on Spark (seeds, models, data and unit tests), the mart suites on Spark;
-4. once both lanes passed, the cross-engine comparison (scripts/compare_engines.py): every public mart of the
-   DuckDB build of stage 2 against the PostgreSQL and Spark marts, row for row (keys,
-   row counts, numbers within 1e-9, text and dates exact, nulls);
-5. pytest (tests/python): generator determinism, the broken-export corpus,
-   the published file, the numbers, and the dashboards in headless Chromium
-   (Debian's package, installed before the build when /usr/bin/chromium is
-   missing); tests that only read a build of the sample read the one of
-   stage 2 (SALES_KPIS_TEST_WAREHOUSE).
+3. pytest (tests/python): generator determinism, the broken-export corpus,
+   the published file, the numbers, and the dashboards in headless Chromium;
+   tests that only read a build of the sample read the one of step 1
+   (SALES_KPIS_TEST_WAREHOUSE).
 
     python scripts/run_tests.py                 # everything (what CI runs)
     python scripts/run_tests.py --skip-postgres --skip-spark  # quicker local loop
@@ -183,32 +191,63 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_stages(skip_postgres: bool, skip_spark: bool, pytest_args: list[str]) -> None:
+    """ruff, then two lanes side by side: the lint and the other engines in one (sqlfluff, dbt parse,
+    dbt-bouncer, PostgreSQL, Spark, then the cross-engine comparison, once the DuckDB build is published);
+    DuckDB in the other (Chromium set-up, the main job, the semantic layer, then pytest, which needs nothing
+    of the other lane). The two cores stay busy until the end."""
     with tempfile.TemporaryDirectory(prefix="sales_kpis_test_") as scratch:
         stage("lint: ruff", [PYTHON, "-m", "ruff", "check", "scripts", "tests", "dashboards"])
         stage("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", "scripts", "tests", "dashboards"])
         warehouse = Path(scratch) / "warehouse" / "sales_kpis.duckdb"
+        spark_dir = Path(scratch) / "spark"
         SEMANTIC_MANIFEST.unlink(missing_ok=True)  # the main job's dbt build writes it again
-        lint_lane = lint_stages(Path(scratch))
-        if not skip_postgres:
-            lint_lane.append(postgres_stage)
-        build_lane = [
-            # The dashboards' browser test needs Debian's chromium: installed here (as root) when missing.
-            lambda: stage("setup: Chromium (Debian package)", [PYTHON, "scripts/chromium.py"], capture=True),
-            lambda: stage(
-                "build: main job on DuckDB",
-                [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)],
-                capture=True,
-            ),
-            lambda: semantic_layer_stages(warehouse),
-        ]
-        if not skip_spark:
-            build_lane.append(lambda: spark_stage(Path(scratch) / "spark"))
-        side_by_side(lint_lane, build_lane)
-        if not skip_postgres:
-            cross_engine_stage([("duckdb", warehouse), ("postgres", POSTGRES_MARTS)])
+        main_job = MainJob()
 
-        env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
-        stage("pytest", [PYTHON, "-m", "pytest", *PYTEST_OPTIONS, *pytest_args], env)
+        engines_lane = lint_stages(Path(scratch))
+        engines = [("duckdb", warehouse)]
+        if not skip_postgres:
+            engines_lane.append(postgres_stage)
+            engines.append(("postgres", POSTGRES_MARTS))
+        if not skip_spark:
+            engines_lane.append(lambda: spark_stage(spark_dir))
+            engines.append(("spark", spark_dir / "warehouse" / "marts.db"))
+        if len(engines) > 1:
+            engines_lane.append(lambda: main_job.wait() and cross_engine_stage(engines, warehouse))
+
+        pytest_env = dict(os.environ, SALES_KPIS_TEST_WAREHOUSE=str(warehouse))
+
+        def chromium_then_main_job() -> None:
+            # The dashboards' browser test needs Debian's chromium: installed here (as root) when missing.
+            stage("setup: Chromium (Debian package)", [PYTHON, "scripts/chromium.py"], capture=True)
+            main = [PYTHON, "scripts/build.py", "--publish-path", str(warehouse)]
+            stage("build: main job on DuckDB", main, capture=True)
+
+        duckdb_lane = [
+            lambda: main_job.run(chromium_then_main_job),
+            lambda: semantic_layer_stages(warehouse),
+            lambda: stage("pytest", [PYTHON, "-m", "pytest", *PYTEST_OPTIONS, *pytest_args], pytest_env, capture=True),
+        ]
+        side_by_side(engines_lane, duckdb_lane)
+
+
+class MainJob:
+    """The DuckDB main job, which the cross-engine stage of the other lane waits for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.passed = False
+
+    def run(self, step: Callable[[], None]) -> None:
+        try:
+            step()
+            self.passed = True
+        finally:
+            self.done.set()
+
+    def wait(self) -> bool:
+        """True once the main job passed; False when it failed (its lane reports that)."""
+        self.done.wait()
+        return self.passed
 
 
 def lint_stages(scratch: Path) -> list[Callable[[], None]]:
@@ -250,18 +289,21 @@ def postgres_stage() -> None:
 ENGINE_TITLES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark"}
 
 
-def cross_engine_stage(engines: list[tuple[str, Path]]) -> None:
+def cross_engine_stage(engines: list[tuple[str, Path]], warehouse: Path) -> None:
     """Every public mart, row for row, between the engines' builds of the sample (scripts/compare_engines.py;
-    the first engine is the reference). An engine is (name, location): a DuckDB file or a folder of Parquet."""
+    the first engine is the reference). An engine is (name, location): a DuckDB file or a folder of Parquet.
+    The marts and their grains come from the manifest published with the DuckDB build."""
     title = "cross-engine: " + " = ".join(ENGINE_TITLES.get(name, name) for name, _ in engines)
-    command = [PYTHON, "scripts/compare_engines.py", "compare", "--manifest", "target/postgres/manifest.json"]
+    manifest = warehouse.with_suffix(".manifest.json")
+    command = [PYTHON, "scripts/compare_engines.py", "compare", "--manifest", str(manifest)]
     stage(title, command + [f"{name}={location}" for name, location in engines], capture=True)
 
 
 def spark_stage(spark_dir: Path) -> None:
-    """The main command on the Spark target (a local PySpark session), into a scratch warehouse: the sample's
-    gate and raw suites in DuckDB, `dbt build` on Spark (seeds, models, data and unit tests), the mart suites
-    on Spark."""
+    """The main command on the Spark target (a local PySpark session), into a scratch warehouse, with the sample
+    given as a user's folder (as the PostgreSQL stage lands it with COPY): the gate and raw suites in DuckDB,
+    the files landed with Spark's CSV reader, `dbt build` on Spark (the reference seeds, models, data and unit
+    tests), the mart suites on Spark."""
     env = dict(
         os.environ,
         SALES_KPIS_TARGET="spark",
@@ -269,7 +311,8 @@ def spark_stage(spark_dir: Path) -> None:
         DBT_TARGET_PATH="target/spark",
         DBT_LOG_PATH="logs/spark",
     )
-    stage("build: main job on Spark, then its mart suites", [PYTHON, "scripts/build.py"], env, capture=True)
+    main = [PYTHON, "scripts/build.py", "--export-dir", str(SAMPLE_EXPORT)]
+    stage("build: main job on Spark, then its mart suites", main, env, capture=True)
 
 
 def semantic_layer_stages(warehouse: Path) -> None:
