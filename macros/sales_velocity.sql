@@ -5,10 +5,10 @@
 #}
 {% macro sales_velocity(open_opportunities, won_count, lost_count, won_amount, average_days_to_win) -%}
     cast(
-        {{ open_opportunities }}
-        * {{ safe_divide(won_count, won_count ~ ' + ' ~ lost_count) }}
-        * {{ safe_divide(won_amount, won_count) }}
-        / nullif({{ average_days_to_win }}, 0)
+        cast({{ open_opportunities }} as {{ type_double() }})
+        * cast({{ safe_divide(won_count, won_count ~ ' + ' ~ lost_count) }} as {{ type_double() }})
+        * cast({{ safe_divide(won_amount, won_count) }} as {{ type_double() }})
+        / nullif(cast({{ average_days_to_win }} as {{ type_double() }}), 0)
         as {{ dbt.type_numeric() }}
     )
 {%- endmacro %}

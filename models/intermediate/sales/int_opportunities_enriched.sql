@@ -90,8 +90,10 @@ joined as (
         converted.amount_record_currency,
         converted.amount_reporting_currency as amount,
         cast(opportunities.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
+        -- in double on every engine (macros/type_double.sql)
         cast(
-            converted.amount_reporting_currency * opportunities.probability_pct / 100.0
+            cast(converted.amount_reporting_currency as {{ type_double() }})
+            * cast(opportunities.probability_pct as {{ type_double() }}) / 100
             as {{ dbt.type_numeric() }}
         ) as weighted_amount,
         opportunities.contract_term_months,

@@ -121,8 +121,11 @@ final as (
         states.funnel_stage_order,
         cast(states.amount * converted.conversion_factor as {{ dbt.type_numeric() }}) as amount,
         cast(states.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
+        -- in double on every engine (macros/type_double.sql)
         cast(
-            states.amount * converted.conversion_factor * states.probability_pct / 100.0
+            cast(states.amount as {{ type_double() }})
+            * cast(converted.conversion_factor as {{ type_double() }})
+            * cast(states.probability_pct as {{ type_double() }}) / 100
             as {{ dbt.type_numeric() }}
         ) as weighted_amount,
         states.close_date as expected_close_date,

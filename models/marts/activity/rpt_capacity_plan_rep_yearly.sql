@@ -83,10 +83,12 @@ days as (
     select
         rep_years.owner_user_id,
         rep_years.fiscal_year,
-        {{ working_days_per_year }} * rep_years.employed_weekdays * 1.0
+        -- days, visits and orders in double on every engine (macros/type_double.sql)
+        cast({{ working_days_per_year }} * rep_years.employed_weekdays as {{ type_double() }})
         / year_weekdays.weekdays as working_days,
-        {{ working_days_per_year }} * rep_years.elapsed_employed_weekdays * 1.0
-        / year_weekdays.weekdays as elapsed_working_days
+        cast(
+            {{ working_days_per_year }} * rep_years.elapsed_employed_weekdays as {{ type_double() }}
+        ) / year_weekdays.weekdays as elapsed_working_days
     from rep_years
     inner join year_weekdays on rep_years.fiscal_year = year_weekdays.fiscal_year
 
@@ -126,7 +128,8 @@ visit_capacity as (
         *,
         coalesce(visits_per_day_target, visits_per_day_observed) as visits_per_day,
         working_days * coalesce(visits_per_day_target, visits_per_day_observed) as visit_capacity,
-        won_amount_target / nullif(average_order_size, 0) as orders_needed
+        cast(won_amount_target as {{ type_double() }})
+        / nullif(cast(average_order_size as {{ type_double() }}), 0) as orders_needed
     from observed
 
 ),

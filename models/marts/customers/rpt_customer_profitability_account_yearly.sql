@@ -102,7 +102,9 @@ service_costs as (
     select
         activities.account_id,
         dates.fiscal_year,
-        sum(coalesce(activities.duration_minutes, 0)) / 60.0 as activity_hours
+        -- in double on every engine (macros/type_double.sql)
+        cast(sum(coalesce(activities.duration_minutes, 0)) as {{ type_double() }}) / 60
+            as activity_hours
     from activities
     inner join dates on activities.activity_date = dates.date_day
     where activities.account_id is not null
