@@ -26,7 +26,6 @@
     {{ sales_kpis.median_rounded('percentile(cast(' ~ expression ~ ' as double), 0.5)') }}
 {%- endmacro %}
 
-{#- 6: the scale of dbt.type_numeric(), numeric(28,6) on every engine -#}
 {% macro median_rounded(double_median) -%}
-    cast(round(cast({{ double_median }} as decimal(38, 10)), 6) as {{ dbt.type_numeric() }})
+    {{ sales_kpis.numeric_from_double(double_median) }}
 {%- endmacro %}

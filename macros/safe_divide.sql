@@ -5,9 +5,8 @@
     runs in double precision on every engine (macros/type_double.sql).
 #}
 {% macro safe_divide(numerator, denominator) -%}
-    cast(
-        cast(cast({{ numerator }} as {{ dbt.type_numeric() }}) as {{ type_double() }})
-        / nullif(cast({{ denominator }} as {{ type_double() }}), 0)
-        as {{ dbt.type_numeric() }}
-    )
+    {{ numeric_from_double(
+        'cast(cast(' ~ numerator ~ ' as ' ~ dbt.type_numeric() ~ ') as ' ~ type_double() ~ ')'
+        ~ ' / nullif(cast(' ~ denominator ~ ' as ' ~ type_double() ~ '), 0)'
+    ) }}
 {%- endmacro %}

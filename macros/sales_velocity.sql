@@ -4,11 +4,10 @@
     (won amount / won count) / average days to win. Null when any part is.
 #}
 {% macro sales_velocity(open_opportunities, won_count, lost_count, won_amount, average_days_to_win) -%}
-    cast(
-        cast({{ open_opportunities }} as {{ type_double() }})
-        * cast({{ safe_divide(won_count, won_count ~ ' + ' ~ lost_count) }} as {{ type_double() }})
-        * cast({{ safe_divide(won_amount, won_count) }} as {{ type_double() }})
-        / nullif(cast({{ average_days_to_win }} as {{ type_double() }}), 0)
-        as {{ dbt.type_numeric() }}
-    )
+    {{ numeric_from_double(
+        'cast(' ~ open_opportunities ~ ' as ' ~ type_double() ~ ')'
+        ~ ' * cast(' ~ safe_divide(won_count, won_count ~ ' + ' ~ lost_count) ~ ' as ' ~ type_double() ~ ')'
+        ~ ' * cast(' ~ safe_divide(won_amount, won_count) ~ ' as ' ~ type_double() ~ ')'
+        ~ ' / nullif(cast(' ~ average_days_to_win ~ ' as ' ~ type_double() ~ '), 0)'
+    ) }}
 {%- endmacro %}

@@ -91,11 +91,10 @@ joined as (
         converted.amount_reporting_currency as amount,
         cast(opportunities.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
         -- in double on every engine (macros/type_double.sql)
-        cast(
-            cast(converted.amount_reporting_currency as {{ type_double() }})
-            * cast(opportunities.probability_pct as {{ type_double() }}) / 100
-            as {{ dbt.type_numeric() }}
-        ) as weighted_amount,
+        {{ numeric_from_double(
+            'cast(converted.amount_reporting_currency as ' ~ type_double() ~ ')'
+            ~ ' * cast(opportunities.probability_pct as ' ~ type_double() ~ ') / 100'
+        ) }} as weighted_amount,
         opportunities.contract_term_months,
         cast(opportunities.created_at as date) as created_date,
         opportunities.close_date,

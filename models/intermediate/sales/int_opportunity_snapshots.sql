@@ -122,12 +122,11 @@ final as (
         cast(states.amount * converted.conversion_factor as {{ dbt.type_numeric() }}) as amount,
         cast(states.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
         -- in double on every engine (macros/type_double.sql)
-        cast(
-            cast(states.amount as {{ type_double() }})
-            * cast(converted.conversion_factor as {{ type_double() }})
-            * cast(states.probability_pct as {{ type_double() }}) / 100
-            as {{ dbt.type_numeric() }}
-        ) as weighted_amount,
+        {{ numeric_from_double(
+            'cast(states.amount as ' ~ type_double() ~ ')'
+            ~ ' * cast(converted.conversion_factor as ' ~ type_double() ~ ')'
+            ~ ' * cast(states.probability_pct as ' ~ type_double() ~ ') / 100'
+        ) }} as weighted_amount,
         states.close_date as expected_close_date,
         close_dates.fiscal_quarter_start_date as expected_close_fiscal_quarter_start_date,
         opportunities.created_date,
