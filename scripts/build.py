@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from data_quality import QualityReport
 from duckdb_limits import duckdb_limits  # noqa: E402
 from input_contract import EXPORT_FILES  # noqa: E402
-from load_export import InvalidExport, iter_report_lines, load_export  # noqa: E402
+from load_export import InvalidExport, LoadReport, iter_report_lines, load_export  # noqa: E402
 from progress import KINDS, Display  # noqa: E402
 from publishing import (  # noqa: E402
     STORAGE_VERSION,
@@ -91,6 +91,8 @@ SAMPLE_EXPORT = PROJECT_DIR / "seeds" / "sample_export"
 TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target")
 # dbt builds in one DuckDB file here (publishing.build_file), one build at a time (publishing.BuildFolderLock).
 BUILD_FOLDER = TARGET_DIR / "building"
+# dbt's target folder on Spark (the folder lock sits in it too): DBT_TARGET_PATH when set, else target/spark
+SPARK_TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target/spark")
 DEFAULT_PUBLISH_PATH = PROJECT_DIR / "warehouse" / "sales_kpis.duckdb"
 # Great Expectations Data Docs and dbt's logs are written next to the published warehouse.
 DOCS_DIR_NAME = "data_docs"
@@ -271,6 +273,26 @@ def check_quality(title: str, report: QualityReport, display: Display) -> None:
         raise BuildFailed(f"{len(report.blocking)} blocking data-quality expectation(s) failed ({title})")
 
 
+def check_export(source: Path, checked: duckdb.DuckDBPyConnection, display: Display) -> LoadReport:
+    """The admission gate on the export folder, landing it in `checked`; raises InvalidExport when refused."""
+    with display.phase(f"export check ({source})"):
+        report = load_export(
+            source,
+            checked,
+            on_file=lambda name, rows: display.detail(
+                f"{name}: {rows:,} rows" if rows is not None else f"{name}: problems (listed below)"
+            ),
+        )
+        for line in iter_report_lines(report):
+            if line.startswith("warning"):
+                display.warning(line, "export")
+            else:
+                display.error(line)
+        if not report.ok:
+            raise InvalidExport(report)
+    return report
+
+
 def project_fingerprint() -> str:
     """A hash of the models, macros, reference seeds and dbt_project.yml an incremental build must share."""
     digest = hashlib.sha256()
@@ -380,21 +402,7 @@ def build(
         # The user's folder lands in the build file; the sample is only checked here and lands through dbt seed.
         checked = con if export_dir else duckdb.connect(":memory:", config=duckdb_limits())
         try:
-            with display.phase(f"export check ({source})"):
-                report = load_export(
-                    source,
-                    checked,
-                    on_file=lambda name, rows: display.detail(
-                        f"{name}: {rows:,} rows" if rows is not None else f"{name}: problems (listed below)"
-                    ),
-                )
-                for line in iter_report_lines(report):
-                    if line.startswith("warning"):
-                        display.warning(line, "export")
-                    else:
-                        display.error(line)
-                if not report.ok:
-                    raise InvalidExport(report)
+            check_export(source, checked, display)
             # A refused export writes no Data Docs: the last good build's stay as they were.
             from data_quality import DataQuality, duckdb_fetch, mart_suites, raw_row_counts, raw_suites
 
@@ -502,7 +510,7 @@ def build_spark(
 
     warehouse = spark_dir().resolve()
     log_path = warehouse / LOGS_DIR_NAME / f"build-{utc_now():%Y%m%dT%H%M%SZ}.log"
-    target_dir = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target/spark")
+    target_dir = SPARK_TARGET_DIR
     env = dict(os.environ, SALES_KPIS_TARGET="spark", SALES_KPIS_SPARK_DIR=str(warehouse))
     env["DBT_TARGET_PATH"] = str(target_dir)
     source = export_dir or SAMPLE_EXPORT
@@ -515,21 +523,7 @@ def build_spark(
         with tempfile.TemporaryDirectory(prefix="sales_kpis_spark_") as scratch:
             checked = duckdb.connect(str(Path(scratch) / "check.duckdb"), config=duckdb_limits())
             try:
-                with display.phase(f"export check ({source})"):
-                    report = load_export(
-                        source,
-                        checked,
-                        on_file=lambda name, rows: display.detail(
-                            f"{name}: {rows:,} rows" if rows is not None else f"{name}: problems (listed below)"
-                        ),
-                    )
-                    for line in iter_report_lines(report):
-                        if line.startswith("warning"):
-                            display.warning(line, "export")
-                        else:
-                            display.error(line)
-                    if not report.ok:
-                        raise InvalidExport(report)
+                report = check_export(source, checked, display)
                 from data_quality import DataQuality, mart_suites, raw_suites, spark_fetch
 
                 quality = DataQuality(warehouse / DOCS_DIR_NAME)
@@ -746,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     publish_path.parent.mkdir(parents=True, exist_ok=True)
     lock = PublishLock(publish_path)
-    folder_lock = BuildFolderLock(BUILD_FOLDER)
+    folder_lock = BuildFolderLock(SPARK_TARGET_DIR / "building" if on_spark else BUILD_FOLDER)
     display = Display(verbose=options.verbose)
     ok = False
     try:
