@@ -81,8 +81,11 @@ factors as (
         *,
         case
             when conversion_status in ('same_currency', 'no_rates_file') then 1
+            -- in double on every engine (macros/type_double.sql): Spark rounded the quotient
             when conversion_status = 'converted'
-                then reporting_currency_rate / record_currency_rate
+                then
+                    cast(reporting_currency_rate as {{ type_double() }})
+                    / cast(record_currency_rate as {{ type_double() }})
         end as conversion_factor
     from converted
 
