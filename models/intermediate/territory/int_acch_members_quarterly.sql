@@ -1,64 +1,28 @@
--- A6: one row per member of an ACCH population and fiscal quarter, with the
--- four ACCH flags measured at the quarter end (at the as-of date for the
--- quarter still running). Members are accounts (the population of their
--- territory) and contacts (the population of their account, read for key
--- accounts). A member counts from its creation; soft deletes are left out.
+-- A6: one row per member of an ACCH population and fiscal quarter
+-- (int_acch_population_quarterly), with the four ACCH flags measured at the
+-- evaluation date (int_acch_quarter_windows: the quarter end, or the as-of
+-- date for the quarter still running):
 --   aware:       any two-way contact logged up to the evaluation date
 --   covered:     at least var coverage_min_visits visits in the 90 days up to it
 --   considering: an opportunity open on it, or won in the 12 months up to it
 --   hit:         an opportunity won in the 12 months up to it
--- A contact takes part in an opportunity when an activity with the contact
--- was logged on it. Quarters are mapped to each opportunity and visit
--- through their validity window, so the cost grows with the records, not
--- with quarters x history.
+-- An account's flags come from its opportunities, a contact's from the
+-- opportunities it takes part in: an activity with the contact was logged on
+-- it. Key account (for both): the account won at least
+-- var key_account_min_won_amount in those 12 months. Quarters are mapped to
+-- each opportunity and visit through their validity window, so the cost grows
+-- with the records, not with quarters x history.
 with
 
-as_of as (
+population as (
 
-    select * from {{ ref('int_export_as_of_date') }}
-
-),
-
-quarters as (
-
-    select
-        dates.fiscal_quarter_start_date,
-        min(
-            case
-                when dates.fiscal_quarter_end_date < as_of.as_of_date
-                    then dates.fiscal_quarter_end_date
-                else as_of.as_of_date
-            end
-        ) as evaluation_date
-    from {{ ref('int_dates') }} as dates
-    cross join as_of
-    where dates.fiscal_quarter_start_date <= as_of.as_of_date
-    group by 1
+    select * from {{ ref('int_acch_population_quarterly') }}
 
 ),
 
 quarter_windows as (
 
-    select
-        fiscal_quarter_start_date,
-        evaluation_date,
-        cast({{ dbt.dateadd('day', -90, 'evaluation_date') }} as date) as coverage_window_start,
-        cast({{ dbt.dateadd('month', -12, 'evaluation_date') }} as date) as hit_window_start
-    from quarters
-
-),
-
-accounts as (
-
-    select * from {{ ref('int_accounts_enriched') }}
-    where not is_deleted
-
-),
-
-contacts as (
-
-    select * from {{ ref('int_contacts_as_of') }}
-    where not is_deleted
+    select * from {{ ref('int_acch_quarter_windows') }}
 
 ),
 
@@ -185,78 +149,51 @@ visit_quarters as (
 
 ),
 
-members as (
-
-    select
-        'account' as member_type,
-        accounts.account_id as member_id,
-        accounts.account_id,
-        accounts.territory,
-        quarter_windows.fiscal_quarter_start_date,
-        quarter_windows.evaluation_date,
-        account_flags.is_hit,
-        account_flags.account_id is not null as is_considering
-    from accounts
-    inner join quarter_windows
-        on cast(accounts.created_at as date) <= quarter_windows.evaluation_date
-    left join account_opportunity_flags as account_flags
-        on
-            accounts.account_id = account_flags.account_id
-            and quarter_windows.fiscal_quarter_start_date = account_flags.fiscal_quarter_start_date
-
-    union all
-
-    select
-        'contact' as member_type,
-        contacts.contact_id as member_id,
-        contacts.account_id,
-        accounts.territory,
-        quarter_windows.fiscal_quarter_start_date,
-        quarter_windows.evaluation_date,
-        contact_flags.is_hit,
-        contact_flags.contact_id is not null as is_considering
-    from contacts
-    inner join quarter_windows
-        on cast(contacts.created_at as date) <= quarter_windows.evaluation_date
-    left join accounts on contacts.account_id = accounts.account_id
-    left join contact_opportunity_flags as contact_flags
-        on
-            contacts.contact_id = contact_flags.contact_id
-            and quarter_windows.fiscal_quarter_start_date = contact_flags.fiscal_quarter_start_date
-
-),
-
 final as (
 
     select
-        members.member_type,
-        members.member_id,
-        members.account_id,
-        members.territory,
-        members.fiscal_quarter_start_date,
-        members.evaluation_date,
+        population.member_type,
+        population.member_id,
+        population.account_id,
+        population.territory,
+        population.fiscal_quarter_start_date,
+        population.evaluation_date,
         coalesce(account_flags.won_amount_last_12_months, 0)
         >= {{ var('key_account_min_won_amount') }} as is_key_account,
-        coalesce(first_contacts.first_two_way_contact_date <= members.evaluation_date, false)
+        coalesce(first_contacts.first_two_way_contact_date <= population.evaluation_date, false)
             as is_aware,
         coalesce(visit_quarters.visits_last_90_days, 0) >= {{ var('coverage_min_visits') }}
             as is_covered,
-        members.is_considering,
-        coalesce(members.is_hit = 1, false) as is_hit
-    from members
+        case
+            when population.member_type = 'account' then account_flags.account_id is not null
+            else contact_flags.contact_id is not null
+        end as is_considering,
+        coalesce(
+            case
+                when population.member_type = 'account' then account_flags.is_hit
+                else contact_flags.is_hit
+            end = 1,
+            false
+        ) as is_hit
+    from population
     left join account_opportunity_flags as account_flags
         on
-            members.account_id = account_flags.account_id
-            and members.fiscal_quarter_start_date = account_flags.fiscal_quarter_start_date
+            population.account_id = account_flags.account_id
+            and population.fiscal_quarter_start_date = account_flags.fiscal_quarter_start_date
+    left join contact_opportunity_flags as contact_flags
+        on
+            population.member_type = 'contact'
+            and population.member_id = contact_flags.contact_id
+            and population.fiscal_quarter_start_date = contact_flags.fiscal_quarter_start_date
     left join first_two_way_contacts as first_contacts
         on
-            members.member_type = first_contacts.member_type
-            and members.member_id = first_contacts.member_id
+            population.member_type = first_contacts.member_type
+            and population.member_id = first_contacts.member_id
     left join visit_quarters
         on
-            members.member_type = visit_quarters.member_type
-            and members.member_id = visit_quarters.member_id
-            and members.fiscal_quarter_start_date = visit_quarters.fiscal_quarter_start_date
+            population.member_type = visit_quarters.member_type
+            and population.member_id = visit_quarters.member_id
+            and population.fiscal_quarter_start_date = visit_quarters.fiscal_quarter_start_date
 
 )
 
