@@ -101,7 +101,8 @@ final as (
         -- not rounded: only the amounts it produces are cast
         conversion_factor,
         amount as amount_record_currency,
-        cast(amount * conversion_factor as {{ dbt.type_numeric() }}) as amount_reporting_currency
+        -- a double: one rounding rule on every engine (macros/type_double.sql)
+        {{ numeric_from_double('amount * conversion_factor') }} as amount_reporting_currency
     from factors
 
 )
