@@ -41,8 +41,10 @@ def spark_build(spark_dir: Path, export_dir: Path) -> subprocess.CompletedProces
 
 
 def add_quirks(folder: Path) -> str:
-    """Account.csv (Windows-1252): a name with characters only Windows-1252 has, a quoted name spanning two
-    lines, and the last record's BillingState a quoted empty field (""), whose Id it returns."""
+    """Account.csv (Windows-1252, rewritten with CRLF line endings, as Excel saves it): a name with characters
+    only Windows-1252 has, a quoted name spanning two lines (a bare LF inside a CRLF file, as Salesforce writes
+    a line break in a text field), and the last record's BillingState a quoted empty field (""), whose Id it
+    returns."""
     path = folder / "Account.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="cp1252"), newline="")))
     name, state = rows[0].index("Name"), rows[0].index("BillingState")
@@ -50,7 +52,7 @@ def add_quirks(folder: Path) -> str:
     rows[2][name] = 'two\nlines, "quoted"'
     rows[-1][state] = "QUOTED-EMPTY"
     text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(rows)
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
     assert text.getvalue().count(",QUOTED-EMPTY,") == 1
     path.write_text(text.getvalue().replace(",QUOTED-EMPTY,", ',"",'), encoding="cp1252", newline="")
     return rows[-1][rows[0].index("Id")]
