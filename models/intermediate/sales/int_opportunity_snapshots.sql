@@ -119,7 +119,7 @@ final as (
         states.stage_name,
         states.funnel_stage,
         states.funnel_stage_order,
-        -- the conversion factor is a double: one rounding rule on every engine (macros/type_double.sql)
+        -- the conversion factor is a double: one rounding rule (macros/type_double.sql)
         {{ numeric_from_double('states.amount * converted.conversion_factor') }} as amount,
         cast(states.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
         -- in double on every engine (macros/type_double.sql)

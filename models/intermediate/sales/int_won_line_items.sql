@@ -50,8 +50,9 @@ lines as (
         opportunities.close_date,
         opportunities.close_fiscal_quarter_start_date,
         line_items.quantity,
-        -- the conversion factor is a double: one rounding rule on every engine (macros/type_double.sql)
-        {{ numeric_from_double('line_items.total_price * converted.conversion_factor') }} as line_amount,
+        -- the conversion factor is a double: one rounding rule (macros/type_double.sql)
+        {{ numeric_from_double('line_items.total_price * converted.conversion_factor') }}
+            as line_amount,
         accounts.first_won_date < opportunities.created_date as is_existing_customer
     from line_items
     inner join opportunities on line_items.opportunity_id = opportunities.opportunity_id
